@@ -1,0 +1,2 @@
+//! asyncio's synchronization primitives for any executor.
+#![deny(unsafe_op_in_unsafe_fn)]
