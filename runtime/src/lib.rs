@@ -1,5 +1,84 @@
-//! A multi-threaded, work-stealing async runtime with Python asyncio's model.
+//! A multi-threaded, work-stealing async runtime with Python asyncio's
+//! programming model.
+//!
+//! If you know asyncio, you know this crate:
+//!
+//! | asyncio | runtime |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`]`(main())` or `#[runtime::main]` |
+//! | `asyncio.create_task(coro)` | [`spawn`]`(fut)` → [`JoinHandle`](task::JoinHandle) |
+//! | `await task` | `task.await` → `Result<T, JoinError>` |
+//! | `task.cancel()` | [`JoinHandle::abort`](task::JoinHandle::abort) |
+//! | `await asyncio.sleep(0)` | [`yield_now`]`().await` |
+//! | `asyncio.to_thread(f)` | [`spawn_blocking`]`(f).await` |
+//! | `asyncio.current_task()` | [`task::current_id`] |
+//! | `loop.run_until_complete` | [`Runtime::block_on`] |
+//! | `loop.run_forever()` / `loop.stop()` | [`Runtime::run_forever`] / [`Handle::stop`] |
+//! | `asyncio.Lock`, `Semaphore`, `Event`, `Queue`... | [`sync`] |
+//!
+//! ```
+//! #[runtime::main]
+//! async fn main() {
+//!     let mut tasks = Vec::new();
+//!     for i in 0..10u64 {
+//!         tasks.push(runtime::spawn(async move { i * i }));
+//!     }
+//!     let mut sum = 0;
+//!     for task in tasks {
+//!         sum += task.await.unwrap();
+//!     }
+//!     assert_eq!(sum, 285);
+//! }
+//! ```
+//!
+//! # The model
+//!
+//! A **task** is a future that the runtime polls to completion on its own,
+//! like an asyncio task. The big difference from asyncio: by default tasks
+//! run **in parallel** on a pool of worker threads, one per core, so a
+//! spawned future must be `Send` and `'static`. For asyncio's exact model,
+//! one thread running everything, build a
+//! [`current_thread`](Builder::current_thread) runtime (there, `!Send`
+//! futures can run via [`task::spawn_local`]).
+//!
+//! **Scheduling.** Each worker has a local run queue and a LIFO slot for the
+//! task it just woke (so a message and its reply stay on one core, in
+//! cache). Idle workers steal half the queue of a random busy one. Tasks
+//! spawned from outside go through a global queue that every worker checks
+//! regularly. A task that keeps finding its resources ready is made to yield
+//! after a budget of about 128 operations, so no task starves the others;
+//! a task that *blocks* (a long computation, `std::thread::sleep`, blocking
+//! I/O) does stall its worker, which is what [`spawn_blocking`] is for.
+//!
+//! **Cancellation.** Dropping a `JoinHandle` detaches the task; [`abort`]
+//! cancels it, which drops the future at its next `.await` point. Dropping
+//! the [`Runtime`] cancels every task still alive, running its destructors.
+//!
+//! **Panics.** A panic inside a task is caught; it never takes down a
+//! worker. Awaiting the task's handle gives a [`JoinError`](task::JoinError)
+//! with `is_panic()`.
+//!
+//! [`abort`]: task::JoinHandle::abort
+
 #![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+mod blocking;
+mod builder;
+mod context;
+mod driver;
+mod handle;
+mod loom;
+mod metrics;
+mod runtime;
+mod scheduler;
+pub mod task;
+
+pub use builder::Builder;
+pub use handle::{EnterGuard, Handle, RuntimeFlavor};
+pub use metrics::RuntimeMetrics;
+pub use runtime::{Runtime, run};
+pub use task::{spawn, spawn_blocking, yield_now};
 
 pub use runtime_macros::{main, test};
 pub use runtime_sync as sync;

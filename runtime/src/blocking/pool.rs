@@ -1,0 +1,311 @@
+//! The blocking thread pool: threads are started on demand up to a cap, and
+//! exit after a keep-alive without work.
+//!
+//! All state is under one mutex: a blocking call costs microseconds to
+//! seconds, so a lock per spawn is noise, and it keeps the accounting
+//! (`num_idle`, `num_notify`) exact. A spawn wakes an idle thread if there is
+//! one, else starts a thread if under the cap, else queues the task for the
+//! next thread that frees up.
+
+use super::schedule::BlockingSchedule;
+use crate::context;
+use crate::loom::{Condvar, Mutex};
+use crate::scheduler;
+use crate::task::{self, JoinHandle, Notified, TaskId};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+type Task = Notified<BlockingSchedule>;
+
+/// Settings from the `Builder`.
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub(crate) thread_name: Arc<dyn Fn(usize) -> String + Send + Sync>,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) max_threads: usize,
+    pub(crate) keep_alive: Duration,
+}
+
+/// Owned by the runtime: shuts the pool down when dropped.
+pub(crate) struct BlockingPool {
+    spawner: Spawner,
+}
+
+/// What handles hold to spawn blocking work.
+#[derive(Clone)]
+pub(crate) struct Spawner {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Mutex<Shared>,
+    /// Idle threads wait here for work.
+    condvar: Condvar,
+    /// `shutdown` waits here for the threads to exit.
+    exited: Condvar,
+    config: Config,
+    /// Published copies of the counts, for metrics without the lock.
+    num_threads: AtomicUsize,
+    num_idle: AtomicUsize,
+}
+
+struct Shared {
+    queue: VecDeque<Task>,
+    num_threads: usize,
+    num_idle: usize,
+    /// Wake-ups sent to idle threads and not yet consumed.
+    num_notify: usize,
+    shutdown: bool,
+    next_thread_id: usize,
+    threads: HashMap<usize, std::thread::JoinHandle<()>>,
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: Config) -> BlockingPool {
+        assert!(
+            config.max_threads > 0,
+            "max_blocking_threads must be at least 1"
+        );
+        BlockingPool {
+            spawner: Spawner {
+                inner: Arc::new(Inner {
+                    shared: Mutex::new(Shared {
+                        queue: VecDeque::new(),
+                        num_threads: 0,
+                        num_idle: 0,
+                        num_notify: 0,
+                        shutdown: false,
+                        next_thread_id: 0,
+                        threads: HashMap::new(),
+                    }),
+                    condvar: Condvar::new(),
+                    exited: Condvar::new(),
+                    config,
+                    num_threads: AtomicUsize::new(0),
+                    num_idle: AtomicUsize::new(0),
+                }),
+            },
+        }
+    }
+
+    pub(crate) fn spawner(&self) -> &Spawner {
+        &self.spawner
+    }
+
+    /// Cancels queued tasks and waits for running ones, at most `timeout`
+    /// (`None`: as long as they take). Threads still busy after the timeout
+    /// are detached.
+    pub(crate) fn shutdown(&self, timeout: Option<Duration>) {
+        let inner = &self.spawner.inner;
+        let mut shared = inner.shared.lock();
+        if shared.shutdown {
+            return;
+        }
+        shared.shutdown = true;
+        let queued: Vec<Task> = shared.queue.drain(..).collect();
+        inner.condvar.notify_all();
+        drop(shared);
+        for task in queued {
+            task.shutdown();
+        }
+
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut shared = inner.shared.lock();
+        while shared.num_threads > 0 {
+            match deadline {
+                None => shared = inner.exited.wait(shared),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        break;
+                    }
+                    shared = inner.exited.wait_timeout(shared, deadline - now).0;
+                }
+            }
+        }
+        let threads: Vec<_> = shared.threads.drain().map(|(_, t)| t).collect();
+        let all_exited = shared.num_threads == 0;
+        drop(shared);
+        if all_exited {
+            for thread in threads {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+impl Drop for BlockingPool {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl Spawner {
+    /// Queues `f` to run on a blocking thread of the runtime `handle`.
+    #[track_caller]
+    pub(crate) fn spawn_blocking<F, R>(&self, handle: &scheduler::Handle, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule, TaskId::next());
+        if let Err(err) = self.spawn_task(task, handle) {
+            panic!("runtime::spawn_blocking could not start a blocking thread: {err}");
+        }
+        join
+    }
+
+    fn spawn_task(&self, task: Task, handle: &scheduler::Handle) -> std::io::Result<()> {
+        let inner = &self.inner;
+        let mut shared = inner.shared.lock();
+        if shared.shutdown {
+            // The runtime is shutting down: the task is cancelled, and its
+            // handle says so.
+            drop(shared);
+            task.shutdown();
+            return Ok(());
+        }
+        shared.queue.push_back(task);
+        if shared.num_idle > 0 {
+            shared.num_idle -= 1;
+            shared.num_notify += 1;
+            inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            inner.condvar.notify_one();
+            return Ok(());
+        }
+        if shared.num_threads >= inner.config.max_threads {
+            // Every thread is busy: the task waits for the next free one.
+            return Ok(());
+        }
+        let id = shared.next_thread_id;
+        shared.next_thread_id += 1;
+        let mut builder = std::thread::Builder::new().name((inner.config.thread_name)(id));
+        if let Some(size) = inner.config.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let spawner = self.clone();
+        let handle = handle.clone();
+        match builder.spawn(move || spawner.run(id, handle)) {
+            Ok(thread) => {
+                shared.num_threads += 1;
+                inner
+                    .num_threads
+                    .store(shared.num_threads, Ordering::Relaxed);
+                shared.threads.insert(id, thread);
+                Ok(())
+            }
+            Err(err) if shared.num_threads > 0 => {
+                // Other threads will get to the task; running on fewer
+                // threads than asked is better than failing.
+                drop(err);
+                Ok(())
+            }
+            Err(err) => {
+                let task = shared.queue.pop_back();
+                drop(shared);
+                if let Some(task) = task {
+                    task.shutdown();
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// The body of a blocking thread.
+    fn run(&self, id: usize, handle: scheduler::Handle) {
+        let inner = &self.inner;
+        let _current = context::set_current(&handle);
+        let keep_alive = inner.config.keep_alive;
+        let mut shared = inner.shared.lock();
+        'work: loop {
+            while let Some(task) = shared.queue.pop_front() {
+                drop(shared);
+                task.run();
+                shared = inner.shared.lock();
+            }
+            if shared.shutdown {
+                break 'work;
+            }
+            // Idle: wait for a notification, shutdown, or the keep-alive.
+            shared.num_idle += 1;
+            inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            let idle_until = Instant::now() + keep_alive;
+            loop {
+                let now = Instant::now();
+                let timed_out = if now >= idle_until {
+                    true
+                } else {
+                    let (guard, timed_out) = inner.condvar.wait_timeout(shared, idle_until - now);
+                    shared = guard;
+                    timed_out
+                };
+                if shared.num_notify > 0 {
+                    // A spawn counted us out of the idle set already.
+                    shared.num_notify -= 1;
+                    continue 'work;
+                }
+                if shared.shutdown {
+                    shared.num_idle -= 1;
+                    inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
+                    break 'work;
+                }
+                if timed_out {
+                    shared.num_idle -= 1;
+                    inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
+                    // Exiting on our own: detach our handle, nobody joins it.
+                    shared.threads.remove(&id);
+                    break 'work;
+                }
+            }
+        }
+        shared.num_threads -= 1;
+        inner
+            .num_threads
+            .store(shared.num_threads, Ordering::Relaxed);
+        if shared.num_threads == 0 {
+            inner.exited.notify_all();
+        }
+    }
+
+    /// Threads alive in the pool.
+    pub(crate) fn num_threads(&self) -> usize {
+        self.inner.num_threads.load(Ordering::Relaxed)
+    }
+
+    /// Threads alive and waiting for work.
+    pub(crate) fn num_idle_threads(&self) -> usize {
+        self.inner.num_idle.load(Ordering::Relaxed)
+    }
+}
+
+/// A closure as a future that completes on its first poll.
+struct BlockingTask<F> {
+    func: Option<F>,
+}
+
+impl<F> BlockingTask<F> {
+    fn new(func: F) -> BlockingTask<F> {
+        BlockingTask { func: Some(func) }
+    }
+}
+
+// The closure is moved out before it runs; it is never pinned.
+impl<F> Unpin for BlockingTask<F> {}
+
+impl<F: FnOnce() -> R, R> std::future::Future for BlockingTask<F> {
+    type Output = R;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<R> {
+        let func = self
+            .func
+            .take()
+            .expect("blocking task polled after it completed");
+        // A blocking closure is not subject to the cooperative budget.
+        std::task::Poll::Ready(task::coop::with_unconstrained(func))
+    }
+}

@@ -1,0 +1,332 @@
+//! `Builder`: configures and starts a `Runtime`.
+
+use crate::blocking::{self, BlockingPool};
+use crate::driver::Driver;
+use crate::handle::Handle;
+use crate::runtime::{Runtime, Scheduler};
+use crate::scheduler::{self, current_thread, multi_thread};
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The environment variable that sets the default number of workers.
+const WORKER_THREADS_ENV: &str = "RUNTIME_WORKER_THREADS";
+
+type ThreadNameFn = Arc<dyn Fn(usize) -> String + Send + Sync>;
+
+/// Configures a [`Runtime`]: the event loop asyncio creates for you in
+/// `asyncio.run`, or by hand with `asyncio.new_event_loop()`.
+///
+/// Two flavors:
+/// * [`Builder::multi_thread`]: one worker thread per core that steal work
+///   from each other; tasks run in parallel. What `runtime::run` and
+///   `#[runtime::main]` use.
+/// * [`Builder::current_thread`]: one event loop on the thread that calls
+///   `block_on`, exactly asyncio's model; tasks may be `!Send`
+///   ([`task::spawn_local`](crate::task::spawn_local)).
+///
+/// ```
+/// let rt = runtime::Builder::multi_thread()
+///     .worker_threads(2)
+///     .thread_name("my-app")
+///     .max_blocking_threads(16)
+///     .build()
+///     .unwrap();
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// ```
+pub struct Builder {
+    kind: Kind,
+    worker_threads: Option<usize>,
+    worker_name: ThreadNameFn,
+    blocking_name: ThreadNameFn,
+    stack_size: Option<usize>,
+    max_blocking_threads: usize,
+    keep_alive: Duration,
+    global_queue_interval: Option<u32>,
+    event_interval: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    MultiThread,
+    CurrentThread,
+}
+
+impl Builder {
+    /// A multi-thread runtime: one worker per core (or
+    /// `RUNTIME_WORKER_THREADS`), work stealing between them.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread().build().unwrap();
+    /// rt.block_on(async { println!("hello from a worker pool") });
+    /// ```
+    pub fn multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread)
+    }
+
+    /// A current_thread runtime: a single-threaded event loop driven by the
+    /// thread that calls `block_on`, like asyncio's.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::current_thread().build().unwrap();
+    /// let here = std::thread::current().id();
+    /// let there = rt.block_on(async {
+    ///     runtime::spawn(async { std::thread::current().id() }).await.unwrap()
+    /// });
+    /// assert_eq!(here, there);
+    /// ```
+    pub fn current_thread() -> Builder {
+        Builder::new(Kind::CurrentThread)
+    }
+
+    fn new(kind: Kind) -> Builder {
+        Builder {
+            kind,
+            worker_threads: None,
+            worker_name: Arc::new(|i| format!("rt-worker-{i}")),
+            blocking_name: Arc::new(|i| format!("rt-blocking-{i}")),
+            stack_size: None,
+            max_blocking_threads: 512,
+            keep_alive: Duration::from_secs(10),
+            global_queue_interval: None,
+            event_interval: 61,
+        }
+    }
+
+    /// Number of worker threads of a multi-thread runtime. Defaults to the
+    /// number of cores, or to the `RUNTIME_WORKER_THREADS` environment
+    /// variable. Ignored by `current_thread`.
+    ///
+    /// # Panics
+    /// If `n` is 0.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread().worker_threads(3).build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_workers(), 3);
+    /// ```
+    #[track_caller]
+    pub fn worker_threads(&mut self, n: usize) -> &mut Self {
+        assert!(n > 0, "worker_threads must be at least 1");
+        self.worker_threads = Some(n);
+        self
+    }
+
+    /// Names every thread the runtime starts (workers and blocking
+    /// threads). Defaults to `rt-worker-N` and `rt-blocking-N`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread().thread_name("app").build().unwrap();
+    /// let name = rt.block_on(runtime::spawn(async {
+    ///     std::thread::current().name().map(str::to_owned)
+    /// }));
+    /// assert_eq!(name.unwrap().as_deref(), Some("app"));
+    /// ```
+    pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Self {
+        let name: Arc<str> = name.into().into();
+        let blocking = name.clone();
+        self.worker_name = Arc::new(move |_| name.to_string());
+        self.blocking_name = Arc::new(move |_| blocking.to_string());
+        self
+    }
+
+    /// Names threads with a function of their index (workers are numbered
+    /// from 0; blocking threads too, separately).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread()
+    ///     .thread_name_fn(|i| format!("app-{i}"))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_name_fn(
+        &mut self,
+        f: impl Fn(usize) -> String + Send + Sync + 'static,
+    ) -> &mut Self {
+        let f: ThreadNameFn = Arc::new(f);
+        self.worker_name = f.clone();
+        self.blocking_name = f;
+        self
+    }
+
+    /// Stack size of the threads the runtime starts, in bytes (default:
+    /// the platform's default for new threads, 2 MiB on Linux).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread()
+    ///     .thread_stack_size(4 * 1024 * 1024)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_stack_size(&mut self, bytes: usize) -> &mut Self {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// The most threads the blocking pool (`spawn_blocking`) may run at once
+    /// (default 512). Work beyond it waits in a queue.
+    ///
+    /// # Panics
+    /// If `n` is 0.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread().max_blocking_threads(4).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
+        assert!(n > 0, "max_blocking_threads must be at least 1");
+        self.max_blocking_threads = n;
+        self
+    }
+
+    /// How long an idle blocking thread waits for work before it exits
+    /// (default 10 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::multi_thread()
+    ///     .thread_keep_alive(Duration::from_millis(100))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_keep_alive(&mut self, keep_alive: Duration) -> &mut Self {
+        self.keep_alive = keep_alive;
+        self
+    }
+
+    /// How many ticks a worker goes between first looks at the global queue
+    /// (fairness for tasks spawned from outside). Default 61 (multi-thread)
+    /// and 31 (current_thread).
+    ///
+    /// # Panics
+    /// If `ticks` is 0.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread().global_queue_interval(31).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn global_queue_interval(&mut self, ticks: u32) -> &mut Self {
+        assert!(ticks > 0, "global_queue_interval must be at least 1");
+        self.global_queue_interval = Some(ticks);
+        self
+    }
+
+    /// How many ticks a busy worker goes between non-blocking polls of the
+    /// I/O driver (default 61).
+    ///
+    /// # Panics
+    /// If `ticks` is 0.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::multi_thread().event_interval(31).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn event_interval(&mut self, ticks: u32) -> &mut Self {
+        assert!(ticks > 0, "event_interval must be at least 1");
+        self.event_interval = ticks;
+        self
+    }
+
+    /// Starts the runtime: asyncio's `asyncio.new_event_loop()`.
+    ///
+    /// Fails if the OS refuses a resource (the poller's file descriptors, a
+    /// thread), or if `RUNTIME_WORKER_THREADS` is set to something other than
+    /// a positive number.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::current_thread().build()?;
+    /// rt.block_on(async {});
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn build(&mut self) -> io::Result<Runtime> {
+        let (driver, driver_handle) = Driver::new()?;
+        let blocking_pool = BlockingPool::new(blocking::Config {
+            thread_name: self.blocking_name.clone(),
+            stack_size: self.stack_size,
+            max_threads: self.max_blocking_threads,
+            keep_alive: self.keep_alive,
+        });
+        let spawner = blocking_pool.spawner().clone();
+        let (scheduler, handle) = match self.kind {
+            Kind::MultiThread => {
+                let workers = match self.worker_threads {
+                    Some(n) => n,
+                    None => default_worker_threads()?,
+                };
+                let config = multi_thread::Config {
+                    global_queue_interval: self.global_queue_interval.unwrap_or(61),
+                    event_interval: self.event_interval,
+                };
+                let threads = multi_thread::ThreadConfig {
+                    name: self.worker_name.clone(),
+                    stack_size: self.stack_size,
+                };
+                let (workers, handle) = multi_thread::MultiThread::launch(
+                    workers,
+                    driver,
+                    driver_handle,
+                    spawner,
+                    config,
+                    &threads,
+                )?;
+                (
+                    Scheduler::MultiThread(Some(workers)),
+                    scheduler::Handle::MultiThread(handle),
+                )
+            }
+            Kind::CurrentThread => {
+                let config = current_thread::Config {
+                    global_queue_interval: self.global_queue_interval.unwrap_or(31),
+                    event_interval: self.event_interval,
+                };
+                let handle = current_thread::Handle::new(driver, driver_handle, spawner, config);
+                (
+                    Scheduler::CurrentThread,
+                    scheduler::Handle::CurrentThread(handle),
+                )
+            }
+        };
+        Ok(Runtime::from_parts(
+            Handle { inner: handle },
+            scheduler,
+            blocking_pool,
+        ))
+    }
+}
+
+/// One worker per core, unless the environment says otherwise.
+fn default_worker_threads() -> io::Result<usize> {
+    match std::env::var(WORKER_THREADS_ENV) {
+        Ok(value) => match value.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{WORKER_THREADS_ENV} must be a positive whole number of worker threads, \
+                     but it is {value:?}; unset it to use one worker per core"
+                ),
+            )),
+        },
+        Err(_) => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("kind", &self.kind)
+            .field("worker_threads", &self.worker_threads)
+            .field("thread_stack_size", &self.stack_size)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("thread_keep_alive", &self.keep_alive)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,189 @@
+//! The thread-local runtime context.
+//!
+//! Each thread knows:
+//! * which runtime it has entered (`current`): set on worker threads, in
+//!   `block_on`, on blocking-pool threads and by `Runtime::enter`; this is
+//!   what `spawn` and `Handle::current` use;
+//! * whether it is *driving* tasks (`driving`): a worker thread, or a thread
+//!   inside `block_on`. Blocking there would stall the tasks it drives, so a
+//!   nested `block_on` panics instead of deadlocking;
+//! * the scheduler-specific state of the thread driving tasks (`scheduler`),
+//!   so a wake from inside a task can go to the local run queue;
+//! * the task being polled and its cooperative budget.
+//!
+//! All fields are plain cells: only the owning thread touches them.
+
+use crate::scheduler;
+use crate::task::TaskId;
+use crate::task::coop::Budget;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+
+struct Context {
+    current: RefCell<Option<scheduler::Handle>>,
+    driving: Cell<bool>,
+    scheduler: Cell<*const scheduler::Context>,
+    task_id: Cell<Option<TaskId>>,
+    budget: Cell<Budget>,
+}
+
+thread_local! {
+    static CONTEXT: Context = const {
+        Context {
+            current: RefCell::new(None),
+            driving: Cell::new(false),
+            scheduler: Cell::new(std::ptr::null()),
+            task_id: Cell::new(None),
+            budget: Cell::new(Budget::unconstrained()),
+        }
+    };
+}
+
+/// Why there is no current runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoRuntime {
+    /// The thread is not inside any runtime.
+    Missing,
+    /// The thread is exiting and its thread-locals are gone.
+    ThreadLocalDestroyed,
+}
+
+impl fmt::Display for NoRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoRuntime::Missing => f.write_str(
+                "called outside of a runtime: no runtime is running on this thread. Call it from \
+                 inside runtime::run, #[runtime::main], Runtime::block_on, a task or \
+                 spawn_blocking; from other threads, use a Handle obtained from the runtime \
+                 (Runtime::handle) or enter it with Runtime::enter",
+            ),
+            NoRuntime::ThreadLocalDestroyed => f.write_str(
+                "called while this thread was exiting (its thread-local runtime context is \
+                 already destroyed); use a Handle obtained earlier",
+            ),
+        }
+    }
+}
+
+/// Runs `f` with the runtime this thread has entered.
+pub(crate) fn with_current<R>(f: impl FnOnce(&scheduler::Handle) -> R) -> Result<R, NoRuntime> {
+    match CONTEXT.try_with(|cx| cx.current.borrow().as_ref().map(f)) {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(NoRuntime::Missing),
+        Err(_) => Err(NoRuntime::ThreadLocalDestroyed),
+    }
+}
+
+/// Makes `handle` the current runtime until the guard drops.
+pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
+    let prev = CONTEXT.with(|cx| cx.current.replace(Some(handle.clone())));
+    SetCurrentGuard {
+        prev,
+        _not_send: std::marker::PhantomData,
+    }
+}
+
+/// Restores the previous current runtime on drop.
+pub(crate) struct SetCurrentGuard {
+    prev: Option<scheduler::Handle>,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl Drop for SetCurrentGuard {
+    fn drop(&mut self) {
+        let prev = self.prev.take();
+        // Dropping the replaced handle outside the borrow: it may be the
+        // last reference to a runtime, whose drop may touch the context.
+        let replaced = CONTEXT.try_with(|cx| cx.current.replace(prev));
+        drop(replaced);
+    }
+}
+
+/// Marks this thread as driving tasks (a worker, or inside `block_on`).
+///
+/// # Panics
+/// If it already is: blocking a thread that drives tasks stalls them and
+/// can deadlock.
+#[track_caller]
+pub(crate) fn enter_driving(what: &str) -> DrivingGuard {
+    let already = CONTEXT.with(|cx| cx.driving.replace(true));
+    if already {
+        panic!(
+            "{what} was called from a thread that is already driving a runtime's tasks (a worker \
+             thread, or inside another block_on). Blocking here would stall every task this \
+             thread drives and can deadlock the runtime. Use `.await` instead, or move the \
+             blocking code to runtime::spawn_blocking (whose threads may block_on)."
+        );
+    }
+    DrivingGuard {
+        _not_send: std::marker::PhantomData,
+    }
+}
+
+/// Clears the driving mark on drop.
+pub(crate) struct DrivingGuard {
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl Drop for DrivingGuard {
+    fn drop(&mut self) {
+        let _ = CONTEXT.try_with(|cx| cx.driving.set(false));
+    }
+}
+
+/// Runs `f` with `scheduler` as this thread's scheduler context.
+pub(crate) fn set_scheduler<R>(scheduler: &scheduler::Context, f: impl FnOnce() -> R) -> R {
+    struct Reset(*const scheduler::Context);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|cx| cx.scheduler.set(self.0));
+        }
+    }
+    let prev = CONTEXT.with(|cx| cx.scheduler.replace(scheduler));
+    let _reset = Reset(prev);
+    f()
+}
+
+/// Runs `f` with this thread's scheduler context, if it drives a scheduler.
+pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R) -> R {
+    let ptr = CONTEXT
+        .try_with(|cx| cx.scheduler.get())
+        .unwrap_or(std::ptr::null());
+    // SAFETY: the pointer is set by `set_scheduler` only for the duration of
+    // its closure, which borrows the context; it is reset before that
+    // borrow ends, so a non-null pointer is valid here.
+    f(unsafe { ptr.as_ref() })
+}
+
+/// Runs `f` with `id` as the current task.
+pub(crate) fn with_current_task<R>(id: TaskId, f: impl FnOnce() -> R) -> R {
+    struct Reset(Option<TaskId>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|cx| cx.task_id.set(self.0));
+        }
+    }
+    let prev = CONTEXT
+        .try_with(|cx| cx.task_id.replace(Some(id)))
+        .unwrap_or(None);
+    let _reset = Reset(prev);
+    f()
+}
+
+pub(crate) fn current_task_id() -> Option<TaskId> {
+    CONTEXT.try_with(|cx| cx.task_id.get()).unwrap_or(None)
+}
+
+/// The current poll's budget (`None` when the thread-locals are gone).
+pub(crate) fn budget() -> Option<Budget> {
+    CONTEXT.try_with(|cx| cx.budget.get()).ok()
+}
+
+pub(crate) fn set_budget(budget: Budget) {
+    let _ = CONTEXT.try_with(|cx| cx.budget.set(budget));
+}
+
+/// Sets the budget, returning the previous one.
+pub(crate) fn replace_budget(budget: Budget) -> Option<Budget> {
+    CONTEXT.try_with(|cx| cx.budget.replace(budget)).ok()
+}

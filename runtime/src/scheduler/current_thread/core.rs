@@ -1,0 +1,182 @@
+//! The event loop of the current_thread scheduler.
+
+use super::{Handle, MainWaker};
+use crate::context;
+use crate::driver::{self, Driver};
+use crate::loom::Ordering;
+use crate::scheduler;
+use crate::task::{Notified, coop};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+type Task = Notified<Arc<Handle>>;
+
+/// The run queue and the driver; owned by the thread driving the loop.
+pub(crate) struct Core {
+    tasks: VecDeque<Task>,
+    tick: u32,
+    /// `None` while the loop is blocked in it.
+    driver: Option<Driver>,
+}
+
+/// The loop's scheduler context, reachable through the thread-local.
+pub(crate) struct Context {
+    handle: Arc<Handle>,
+    core: RefCell<Option<Box<Core>>>,
+}
+
+impl Core {
+    pub(super) fn new(driver: Driver) -> Box<Core> {
+        Box::new(Core {
+            tasks: VecDeque::with_capacity(64),
+            tick: 0,
+            driver: Some(driver),
+        })
+    }
+
+    /// Drops every queued task reference (shutdown).
+    pub(super) fn drain(&mut self) {
+        while let Some(task) = self.tasks.pop_front() {
+            drop(task);
+        }
+    }
+
+    pub(super) fn shutdown_driver(&mut self, handle: &driver::Handle) {
+        if let Some(driver) = self.driver.as_mut() {
+            driver.shutdown(handle);
+        }
+    }
+}
+
+impl Context {
+    pub(super) fn is_for(&self, handle: &Arc<Handle>) -> bool {
+        Arc::ptr_eq(&self.handle, handle)
+    }
+
+    /// Pushes to the local queue; gives the task back if the core is away.
+    pub(super) fn push_local(&self, task: Task) -> Option<Task> {
+        let Ok(mut slot) = self.core.try_borrow_mut() else {
+            return Some(task);
+        };
+        match slot.as_mut() {
+            Some(core) => {
+                core.tasks.push_back(task);
+                None
+            }
+            None => Some(task),
+        }
+    }
+
+    /// `spawn_local` from inside the loop.
+    pub(crate) fn spawn_local<F>(
+        &self,
+        future: F,
+        id: crate::task::TaskId,
+    ) -> crate::task::JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.handle.spawn_local(future, id)
+    }
+
+    /// Drives the loop until `future` completes; gives the core back after.
+    pub(super) fn drive<F: Future>(
+        handle: &Arc<Handle>,
+        core: Box<Core>,
+        future: Pin<&mut F>,
+    ) -> F::Output {
+        let cx = scheduler::Context::CurrentThread(Context {
+            handle: handle.clone(),
+            core: RefCell::new(Some(core)),
+        });
+        let scheduler::Context::CurrentThread(this) = &cx else {
+            unreachable!()
+        };
+
+        /// Returns the core even if the main future panics.
+        struct GiveBack<'a>(&'a Context);
+        impl Drop for GiveBack<'_> {
+            fn drop(&mut self) {
+                if let Some(core) = self.0.core.borrow_mut().take() {
+                    self.0.handle.return_core(core);
+                }
+            }
+        }
+
+        let _give_back = GiveBack(this);
+        context::set_scheduler(&cx, || this.run_until(future))
+    }
+
+    fn run_until<F: Future>(&self, mut future: Pin<&mut F>) -> F::Output {
+        let handle = &self.handle;
+        let waker = Waker::from(Arc::new(MainWaker(handle.clone())));
+        let mut cx = std::task::Context::from_waker(&waker);
+        handle.shared.woken.store(true, Ordering::SeqCst);
+        'outer: loop {
+            if handle.reset_woken() {
+                if let Poll::Ready(output) = coop::budget(|| future.as_mut().poll(&mut cx)) {
+                    return output;
+                }
+            }
+            for _ in 0..handle.config.event_interval {
+                let Some(task) = self.next_task() else {
+                    // Nothing runnable: block until something happens,
+                    // unless the main future is waiting to be polled.
+                    if !handle.shared.woken.load(Ordering::SeqCst) {
+                        self.park(None);
+                    }
+                    continue 'outer;
+                };
+                handle.shared.polls.fetch_add(1, Ordering::Relaxed);
+                coop::budget(|| task.run());
+            }
+            // A busy loop still checks for I/O once in a while.
+            self.park(Some(Duration::ZERO));
+        }
+    }
+
+    fn next_task(&self) -> Option<Task> {
+        let handle = &self.handle;
+        let mut slot = self.core.borrow_mut();
+        let core = slot.as_mut().expect("current_thread core missing");
+        core.tick = core.tick.wrapping_add(1);
+        if core.tick % handle.config.global_queue_interval == 0 {
+            handle.pop_remote().or_else(|| core.tasks.pop_front())
+        } else {
+            core.tasks.pop_front().or_else(|| handle.pop_remote())
+        }
+    }
+
+    /// Blocks in the driver (or polls it, with a zero timeout). The core
+    /// stays reachable so the driver's wakes land in the local queue.
+    fn park(&self, timeout: Option<Duration>) {
+        let handle = &self.handle;
+        let mut driver = {
+            let mut slot = self.core.borrow_mut();
+            let core = slot.as_mut().expect("current_thread core missing");
+            core.driver.take().expect("current_thread driver missing")
+        };
+        if timeout == Some(Duration::ZERO) {
+            driver.park(&handle.driver, timeout);
+        } else {
+            handle.shared.parked.store(true, Ordering::SeqCst);
+            let local_work = self
+                .core
+                .borrow()
+                .as_ref()
+                .is_some_and(|core| !core.tasks.is_empty());
+            if !local_work && !handle.has_remote_work() {
+                driver.park(&handle.driver, timeout);
+            }
+            handle.shared.parked.store(false, Ordering::SeqCst);
+        }
+        let mut slot = self.core.borrow_mut();
+        slot.as_mut().expect("current_thread core missing").driver = Some(driver);
+    }
+}

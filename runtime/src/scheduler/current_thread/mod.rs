@@ -1,0 +1,330 @@
+//! The current_thread scheduler: asyncio's own model, a single-threaded
+//! event loop.
+//!
+//! Every task runs on the thread that calls `block_on` (or `run_forever`),
+//! interleaved with that call's own future. Tasks may therefore be `!Send`
+//! (`task::spawn_local`). Wakes from the loop's own thread push to a plain
+//! `VecDeque`; wakes from other threads go through a mutex-protected remote
+//! queue and wake the loop out of the driver.
+//!
+//! Only one thread drives the loop at a time: it takes the `Core` (run
+//! queue and driver) for the duration of its `block_on`. A second thread
+//! calling `block_on` meanwhile polls its own future on its own thread and
+//! takes the core over when the first one returns it.
+//!
+//! Tasks spawned with `spawn_local` may only ever run on the thread that
+//! spawned them: once there are any, `block_on` from another thread panics,
+//! and a shutdown on another thread leaks unfinished tasks rather than drop
+//! `!Send` futures on the wrong thread.
+
+mod core;
+
+pub(crate) use self::core::Context;
+
+use self::core::Core;
+use crate::blocking;
+use crate::context;
+use crate::driver::{self, Driver};
+use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering};
+use crate::scheduler::{self, StopSignal, park_thread};
+use crate::task::{self, JoinHandle, Notified, TaskId};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Poll, Wake, Waker};
+use std::thread::ThreadId;
+
+/// Scheduler settings from the `Builder`.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub(crate) global_queue_interval: u32,
+    pub(crate) event_interval: u32,
+}
+
+/// The shared state of a current_thread runtime; tasks hold an `Arc` of it.
+pub(crate) struct Handle {
+    shared: Shared,
+    pub(crate) driver: driver::Handle,
+    pub(crate) blocking: blocking::Spawner,
+    pub(crate) stop: StopSignal,
+    config: Config,
+    /// The core, while no thread drives the loop.
+    core: Mutex<Option<Box<Core>>>,
+    /// Threads waiting in `block_on` for the core.
+    core_waiters: Mutex<Vec<Waker>>,
+    /// The thread that spawned `!Send` tasks, if any did.
+    local_owner: Mutex<Option<ThreadId>>,
+}
+
+struct Shared {
+    remote: Mutex<VecDeque<Notified<Arc<Handle>>>>,
+    remote_len: AtomicUsize,
+    owned: task::list::OwnedTasks<Arc<Handle>>,
+    /// `block_on`'s own future was woken.
+    woken: AtomicBool,
+    /// The driving thread is blocked in the driver.
+    parked: AtomicBool,
+    closed: AtomicBool,
+    polls: crate::loom::AtomicU64,
+}
+
+impl Handle {
+    pub(crate) fn new(
+        driver: Driver,
+        driver_handle: driver::Handle,
+        blocking: blocking::Spawner,
+        config: Config,
+    ) -> Arc<Handle> {
+        Arc::new(Handle {
+            shared: Shared {
+                remote: Mutex::new(VecDeque::new()),
+                remote_len: AtomicUsize::new(0),
+                owned: task::list::OwnedTasks::new(1),
+                woken: AtomicBool::new(false),
+                parked: AtomicBool::new(false),
+                closed: AtomicBool::new(false),
+                polls: crate::loom::AtomicU64::new(0),
+            },
+            driver: driver_handle,
+            blocking,
+            stop: StopSignal::new(),
+            config,
+            core: Mutex::new(Some(Core::new(driver))),
+            core_waiters: Mutex::new(Vec::new()),
+            local_owner: Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.bind(future, id)
+    }
+
+    /// Binds any future; `spawn` and `spawn_local` check `Send`-ness.
+    fn bind<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+    {
+        let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
+        if let Some(notified) = notified {
+            self.schedule_task(notified);
+        }
+        join
+    }
+
+    /// Runs `future` to completion on this thread, driving the loop.
+    #[track_caller]
+    pub(crate) fn block_on<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
+        let _driving = context::enter_driving("block_on");
+        let current = scheduler::Handle::CurrentThread(self.clone());
+        let _current = context::set_current(&current);
+        let mut future = pin!(future);
+        let (park, waker) = park_thread::current();
+        loop {
+            if let Some(core) = self.take_core() {
+                return Context::drive(self, core, future.as_mut());
+            }
+            // Another thread drives the loop: poll our future here and wait
+            // for it, or for the core to come back.
+            {
+                let mut waiters = self.core_waiters.lock();
+                if !waiters.iter().any(|w| w.will_wake(&waker)) {
+                    waiters.push(waker.clone());
+                }
+            }
+            // The core may have come back before we registered.
+            if let Some(core) = self.take_core() {
+                return Context::drive(self, core, future.as_mut());
+            }
+            let mut cx = std::task::Context::from_waker(&waker);
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+            park.park();
+        }
+    }
+
+    #[track_caller]
+    fn take_core(&self) -> Option<Box<Core>> {
+        let mut slot = self.core.lock();
+        let core = slot.take()?;
+        let owner = *self.local_owner.lock();
+        if let Some(owner) = owner {
+            if owner != std::thread::current().id() {
+                *slot = Some(core);
+                drop(slot);
+                panic!(
+                    "block_on was called on thread {:?}, but this current_thread runtime has \
+                     tasks from spawn_local, which only run on the thread that spawned them \
+                     ({owner:?}). Call block_on from that thread.",
+                    std::thread::current().id()
+                );
+            }
+        }
+        Some(core)
+    }
+
+    /// Gives the core back after a `block_on` and lets waiting threads
+    /// take it over.
+    fn return_core(&self, core: Box<Core>) {
+        let core = if self.shared.closed.load(Ordering::Acquire) {
+            self.release_queues(core)
+        } else {
+            core
+        };
+        *self.core.lock() = Some(core);
+        let waiters = std::mem::take(&mut *self.core_waiters.lock());
+        for waker in waiters {
+            waker.wake();
+        }
+    }
+
+    /// Schedules a woken or new task: locally when on the loop's thread,
+    /// else through the remote queue.
+    fn schedule_task(self: &Arc<Self>, task: Notified<Arc<Handle>>) {
+        let task = context::with_scheduler(|cx| match cx {
+            Some(scheduler::Context::CurrentThread(cx)) if cx.is_for(self) => cx.push_local(task),
+            _ => Some(task),
+        });
+        if let Some(task) = task {
+            let mut remote = self.shared.remote.lock();
+            remote.push_back(task);
+            self.shared.remote_len.store(remote.len(), Ordering::SeqCst);
+            drop(remote);
+            self.unpark_if_parked();
+        }
+    }
+
+    fn pop_remote(&self) -> Option<Notified<Arc<Handle>>> {
+        if self.shared.remote_len.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let mut remote = self.shared.remote.lock();
+        let task = remote.pop_front();
+        self.shared
+            .remote_len
+            .store(remote.len(), Ordering::Release);
+        task
+    }
+
+    /// The main future's waker fired.
+    fn wake_main(&self) {
+        self.shared.woken.store(true, Ordering::SeqCst);
+        self.unpark_if_parked();
+    }
+
+    fn reset_woken(&self) -> bool {
+        self.shared.woken.swap(false, Ordering::AcqRel)
+    }
+
+    fn unpark_if_parked(&self) {
+        if self.shared.parked.load(Ordering::SeqCst) {
+            self.driver.unpark();
+        }
+    }
+
+    /// Something is ready to run without waiting.
+    fn has_remote_work(&self) -> bool {
+        self.shared.woken.load(Ordering::SeqCst)
+            || self.shared.remote_len.load(Ordering::SeqCst) > 0
+    }
+
+    /// Shuts the loop down: every task still alive is cancelled (or, if
+    /// `spawn_local` tasks belong to another thread, leaked), queued
+    /// references are dropped and the driver is released.
+    pub(crate) fn shutdown(self: &Arc<Self>) {
+        if self.shared.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let current = scheduler::Handle::CurrentThread(self.clone());
+        let _enter = context::set_current(&current);
+        let owner = *self.local_owner.lock();
+        match owner {
+            Some(owner) if owner != std::thread::current().id() => {
+                self.shared.owned.close_and_leak_all();
+            }
+            _ => self.shared.owned.close_and_shutdown_all(),
+        }
+        let core = self.core.lock().take();
+        match core {
+            Some(core) => {
+                let core = self.release_queues(core);
+                *self.core.lock() = Some(core);
+            }
+            // Another thread drives the loop; it releases the queues when it
+            // gives the core back.
+            None => self.driver.unpark(),
+        }
+    }
+
+    fn release_queues(&self, mut core: Box<Core>) -> Box<Core> {
+        core.drain();
+        while let Some(task) = self.pop_remote() {
+            drop(task);
+        }
+        core.shutdown_driver(&self.driver);
+        core
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        self.shared.owned.len()
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> usize {
+        self.shared.owned.spawned()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        self.shared.remote_len.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn poll_count(&self) -> u64 {
+        self.shared.polls.load(Ordering::Relaxed)
+    }
+}
+
+/// The main future's waker: wakes the loop (allocation-free, it is the
+/// runtime's own `Arc`).
+struct MainWaker(Arc<Handle>);
+
+impl Wake for MainWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.wake_main();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.wake_main();
+    }
+}
+
+impl task::Schedule for Arc<Handle> {
+    fn release(&self, task: &task::Task<Self>) -> Option<task::Task<Self>> {
+        self.shared.owned.remove(task)
+    }
+
+    fn schedule(&self, task: Notified<Self>) {
+        self.schedule_task(task);
+    }
+}
+
+/// `spawn_local` support.
+impl Handle {
+    pub(crate) fn spawn_local<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let me = std::thread::current().id();
+        let mut owner = self.local_owner.lock();
+        match *owner {
+            None => *owner = Some(me),
+            Some(owner) => debug_assert_eq!(owner, me, "spawn_local on a foreign thread"),
+        }
+        drop(owner);
+        self.bind(future, id)
+    }
+}

@@ -1,0 +1,350 @@
+//! The multi-thread, work-stealing scheduler.
+//!
+//! One worker thread per core (by default). Each worker owns:
+//! * a **LIFO slot** holding the task most recently woken by the task it is
+//!   running: in message passing (task A sends to B and waits for the
+//!   answer) B runs next, while A's data is still in cache. At most
+//!   [`MAX_LIFO_POLLS`] slot tasks run in a row, sharing one cooperative
+//!   budget, so two tasks ping-ponging cannot starve the rest of the queue;
+//! * a **local run queue** (crossbeam-deque, FIFO, bounded: see `queue.rs`)
+//!   that other workers steal from.
+//!
+//! Tasks spawned or woken from outside the workers go to the global
+//! **injector**. A worker looks there when its own queue is empty, and first
+//! every `global_queue_interval` ticks so that remote work is not starved by
+//! a busy local queue.
+//!
+//! A worker with nothing to do **searches**: it steals about half the tasks
+//! of a random victim, then looks at the injector. At most half the workers
+//! search at once, and a sleeping worker is woken for new work only when
+//! nobody is searching (`idle.rs`), because waking a thread is the most
+//! expensive thing a scheduler does. A worker that finds nothing **parks**
+//! (`park.rs`): in the I/O driver if no other worker is in it, else on its
+//! own condvar; wake-ups prefer condvar sleepers, which are cheaper to wake
+//! and leave the driver's owner watching for I/O.
+//!
+//! Shutdown: `begin_shutdown` sets a flag and wakes every worker; each
+//! finishes the poll it is in, sees the flag and hands its core back. Then
+//! `finalize_shutdown` cancels every task still alive (the owned-tasks list
+//! drops each future exactly once), drops queued task references and shuts
+//! the driver down.
+
+mod idle;
+mod metrics;
+pub(crate) mod park;
+mod queue;
+mod worker;
+
+pub(crate) use metrics::WorkerMetrics;
+pub(crate) use worker::Context;
+
+use self::idle::Idle;
+use self::park::{Parker, Unparker};
+use self::worker::Core;
+use crate::blocking;
+use crate::driver::{self, Driver};
+use crate::loom::{AtomicBool, Mutex, Ordering, fence};
+use crate::scheduler::StopSignal;
+use crate::task::{self, JoinHandle, Notified, TaskId};
+use crossbeam_deque::{Injector, Stealer};
+use crossbeam_utils::CachePadded;
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+
+/// Slot tasks run in a row before the slot is bypassed for this tick.
+const MAX_LIFO_POLLS: usize = 3;
+
+/// Scheduler settings from the `Builder`.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub(crate) global_queue_interval: u32,
+    pub(crate) event_interval: u32,
+}
+
+/// The shared state of a multi-thread runtime; tasks hold an `Arc` of it.
+pub(crate) struct Handle {
+    shared: Shared,
+    pub(crate) driver: driver::Handle,
+    pub(crate) blocking: blocking::Spawner,
+    pub(crate) stop: StopSignal,
+}
+
+struct Shared {
+    remotes: Box<[Remote]>,
+    inject: Injector<Notified<Arc<Handle>>>,
+    idle: Idle,
+    owned: task::list::OwnedTasks<Arc<Handle>>,
+    closed: AtomicBool,
+    /// Cores of workers that have exited, for `finalize_shutdown`.
+    cores: Mutex<ReturnedCores>,
+    park: crate::loom::Arc<park::Shared>,
+    metrics: Box<[CachePadded<WorkerMetrics>]>,
+    config: Config,
+}
+
+/// What each worker exposes to the others.
+struct Remote {
+    steal: Stealer<Notified<Arc<Handle>>>,
+    unpark: Unparker,
+}
+
+struct ReturnedCores {
+    // Cores travel between threads as `Box<Core>` everywhere else.
+    #[allow(clippy::vec_box)]
+    cores: Vec<Box<Core>>,
+    finalized: bool,
+}
+
+/// The workers' threads; owned by the `Runtime`.
+pub(crate) struct MultiThread {
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// How to start worker threads.
+pub(crate) struct ThreadConfig {
+    pub(crate) name: Arc<dyn Fn(usize) -> String + Send + Sync>,
+    pub(crate) stack_size: Option<usize>,
+}
+
+impl MultiThread {
+    /// Builds the scheduler and starts `workers` threads.
+    pub(crate) fn launch(
+        workers: usize,
+        driver: Driver,
+        driver_handle: driver::Handle,
+        blocking: blocking::Spawner,
+        config: Config,
+        threads: &ThreadConfig,
+    ) -> io::Result<(MultiThread, Arc<Handle>)> {
+        assert!(
+            workers > 0,
+            "a multi-thread runtime needs at least one worker"
+        );
+        let park = park::Shared::new(driver);
+        let mut cores = Vec::with_capacity(workers);
+        let mut remotes = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let parker = Parker::new(park.clone());
+            let run_queue = queue::Local::new();
+            remotes.push(Remote {
+                steal: run_queue.stealer(),
+                unpark: parker.unparker(),
+            });
+            cores.push(Core::new(run_queue, parker));
+        }
+        let handle = Arc::new(Handle {
+            shared: Shared {
+                remotes: remotes.into_boxed_slice(),
+                inject: Injector::new(),
+                idle: Idle::new(workers),
+                owned: task::list::OwnedTasks::new(workers),
+                closed: AtomicBool::new(false),
+                cores: Mutex::new(ReturnedCores {
+                    cores: Vec::with_capacity(workers),
+                    finalized: false,
+                }),
+                park,
+                metrics: (0..workers)
+                    .map(|_| CachePadded::new(WorkerMetrics::default()))
+                    .collect(),
+                config,
+            },
+            driver: driver_handle,
+            blocking,
+            stop: StopSignal::new(),
+        });
+
+        let mut started = Vec::with_capacity(workers);
+        for (index, core) in cores.into_iter().enumerate() {
+            let mut builder = std::thread::Builder::new().name((threads.name)(index));
+            if let Some(size) = threads.stack_size {
+                builder = builder.stack_size(size);
+            }
+            let worker_handle = handle.clone();
+            match builder.spawn(move || worker::run(worker_handle, index, core)) {
+                Ok(thread) => started.push(thread),
+                Err(err) => {
+                    let partial = MultiThread { threads: started };
+                    partial.shutdown(&handle, None);
+                    return Err(io::Error::new(
+                        err.kind(),
+                        format!("failed to start runtime worker thread {index}: {err}"),
+                    ));
+                }
+            }
+        }
+        Ok((MultiThread { threads: started }, handle))
+    }
+
+    /// Stops the workers, waiting at most `timeout` for them (a worker stuck
+    /// in a blocking poll is then left behind, detached), and cancels every
+    /// task still alive.
+    pub(crate) fn shutdown(self, handle: &Arc<Handle>, timeout: Option<std::time::Duration>) {
+        handle.begin_shutdown();
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        for thread in self.threads {
+            match deadline {
+                None => {
+                    let _ = thread.join();
+                }
+                Some(deadline) => {
+                    while !thread.is_finished() && std::time::Instant::now() < deadline {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    if thread.is_finished() {
+                        let _ = thread.join();
+                    }
+                }
+            }
+        }
+        handle.finalize_shutdown();
+    }
+}
+
+impl Handle {
+    /// Spawns a task onto this runtime.
+    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
+        if let Some(notified) = notified {
+            self.schedule_task(notified, false);
+        }
+        join
+    }
+
+    /// Sets the shutdown flag and wakes every worker.
+    pub(crate) fn begin_shutdown(&self) {
+        if self.shared.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        for remote in self.shared.remotes.iter() {
+            remote.unpark.unpark(&self.driver);
+        }
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        self.shared.closed.load(Ordering::Acquire)
+    }
+
+    /// Cancels every task still alive and releases what the workers left.
+    /// Runs once the workers are gone (or given up on).
+    fn finalize_shutdown(self: &Arc<Self>) {
+        let current = crate::scheduler::Handle::MultiThread(self.clone());
+        let _enter = crate::context::set_current(&current);
+        self.shared.owned.close_and_shutdown_all();
+        let cores = {
+            let mut returned = self.shared.cores.lock();
+            returned.finalized = true;
+            std::mem::take(&mut returned.cores)
+        };
+        for mut core in cores {
+            core.drain();
+        }
+        while let Some(task) = self.next_remote_task() {
+            drop(task);
+        }
+        self.shared
+            .park
+            .with_driver(|driver| driver.shutdown(&self.driver));
+    }
+
+    /// A worker is exiting: hand its core over, or drop its queue now if
+    /// shutdown already finished without it (it was stuck).
+    fn return_core(&self, mut core: Box<Core>) {
+        let mut returned = self.shared.cores.lock();
+        if returned.finalized {
+            drop(returned);
+            core.drain();
+        } else {
+            returned.cores.push(core);
+        }
+    }
+
+    /// Wakes a sleeping worker if nobody is searching for work.
+    fn notify_parked(&self) {
+        let remotes = &self.shared.remotes;
+        let prefer = |worker: usize| !remotes[worker].unpark.is_parked_on_driver();
+        if let Some(worker) = self.shared.idle.worker_to_notify(prefer) {
+            self.shared.metrics[worker].inc_unpark();
+            remotes[worker].unpark.unpark(&self.driver);
+        }
+    }
+
+    /// After a push from outside the workers: wakes a sleeping worker if
+    /// nobody is searching. The fence orders the push before reading the
+    /// idle counters, pairing with the one in `notify_if_work_pending`: of
+    /// the pusher and the last searcher going to sleep, at least one sees
+    /// the other (a store-buffering handshake; a task pushed to a worker's
+    /// own queue needs no such care, that worker is awake and will run it).
+    fn notify_parked_remote(&self) {
+        fence(Ordering::SeqCst);
+        self.notify_parked();
+    }
+
+    /// Wakes a worker if any queue holds work (the last searcher's check
+    /// before it sleeps; see `notify_parked_remote`).
+    fn notify_if_work_pending(&self) {
+        fence(Ordering::SeqCst);
+        let pending = self.shared.remotes.iter().any(|r| !r.steal.is_empty())
+            || !self.shared.inject.is_empty();
+        if pending {
+            self.notify_parked();
+        }
+    }
+
+    fn next_remote_task(&self) -> Option<Notified<Arc<Handle>>> {
+        loop {
+            match self.shared.inject.steal() {
+                crossbeam_deque::Steal::Success(task) => return Some(task),
+                crossbeam_deque::Steal::Empty => return None,
+                crossbeam_deque::Steal::Retry => crate::loom::spin_loop(),
+            }
+        }
+    }
+
+    fn push_remote_task(&self, task: Notified<Arc<Handle>>) {
+        self.shared.inject.push(task);
+    }
+
+    pub(crate) fn num_workers(&self) -> usize {
+        self.shared.remotes.len()
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        self.shared.owned.len()
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> usize {
+        self.shared.owned.spawned()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        self.shared.inject.len()
+    }
+
+    pub(crate) fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        self.shared.remotes[worker].steal.len()
+    }
+
+    pub(crate) fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
+        &self.shared.metrics[worker]
+    }
+}
+
+impl task::Schedule for Arc<Handle> {
+    fn release(&self, task: &task::Task<Self>) -> Option<task::Task<Self>> {
+        self.shared.owned.remove(task)
+    }
+
+    fn schedule(&self, task: Notified<Self>) {
+        self.schedule_task(task, false);
+    }
+
+    fn yield_now(&self, task: Notified<Self>) {
+        self.schedule_task(task, true);
+    }
+}

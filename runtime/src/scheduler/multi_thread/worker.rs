@@ -1,0 +1,342 @@
+//! The worker loop: run local work, steal, park.
+//!
+//! A worker thread owns its `Core` (run queue, LIFO slot, parker) and passes
+//! it by value through the loop. While a task is polled, and while the
+//! worker is parked, the core sits in the thread's `Context` instead, so a
+//! wake from inside a task (or from the driver) can push straight to the
+//! local queue without any synchronization.
+
+use super::park::Parker;
+use super::queue::Local;
+use super::{Handle, MAX_LIFO_POLLS};
+use crate::context;
+use crate::scheduler::{self, rand::FastRand};
+use crate::task::{Notified, coop};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+type Task = Notified<Arc<Handle>>;
+
+/// A worker's scheduler context, reachable through the thread-local.
+pub(crate) struct Context {
+    index: usize,
+    handle: Arc<Handle>,
+    core: RefCell<Option<Box<Core>>>,
+}
+
+/// What a worker owns.
+pub(super) struct Core {
+    tick: u32,
+    lifo_slot: Option<Task>,
+    lifo_enabled: bool,
+    run_queue: Local<Arc<Handle>>,
+    is_searching: bool,
+    is_shutdown: bool,
+    /// `None` while the worker is parked (so wakes meanwhile do not try to
+    /// wake other workers: the parked one handles them when it returns).
+    park: Option<Parker>,
+    rand: FastRand,
+    stats: super::metrics::Stats,
+}
+
+/// The body of a worker thread.
+pub(super) fn run(handle: Arc<Handle>, index: usize, core: Box<Core>) {
+    let current = scheduler::Handle::MultiThread(handle.clone());
+    let _current = context::set_current(&current);
+    let _driving = context::enter_driving("a runtime worker");
+    let cx = scheduler::Context::MultiThread(Context {
+        index,
+        handle,
+        core: RefCell::new(None),
+    });
+    let scheduler::Context::MultiThread(worker) = &cx else {
+        unreachable!()
+    };
+    let core = context::set_scheduler(&cx, || worker.run(core));
+    worker.handle.return_core(core);
+}
+
+impl Core {
+    pub(super) fn new(run_queue: Local<Arc<Handle>>, park: Parker) -> Box<Core> {
+        Box::new(Core {
+            tick: 0,
+            lifo_slot: None,
+            lifo_enabled: true,
+            run_queue,
+            is_searching: false,
+            is_shutdown: false,
+            park: Some(park),
+            rand: FastRand::new(),
+            stats: super::metrics::Stats::new(),
+        })
+    }
+
+    /// Drops every queued task reference (shutdown).
+    pub(super) fn drain(&mut self) {
+        drop(self.lifo_slot.take());
+        while let Some(task) = self.run_queue.pop() {
+            drop(task);
+        }
+    }
+
+    fn next_local_task(&mut self) -> Option<Task> {
+        self.lifo_slot.take().or_else(|| self.run_queue.pop())
+    }
+
+    fn next_task(&mut self, handle: &Handle) -> Option<Task> {
+        if self.tick % handle.shared.config.global_queue_interval == 0 {
+            // Fairness: remote work first once in a while.
+            return handle.next_remote_task().or_else(|| self.next_local_task());
+        }
+        self.next_local_task()
+            .or_else(|| self.refill_from_injector(handle))
+    }
+
+    /// Takes a fair share of the injector's tasks into the local queue.
+    fn refill_from_injector(&mut self, handle: &Handle) -> Option<Task> {
+        let inject = &handle.shared.inject;
+        if inject.is_empty() {
+            return None;
+        }
+        let share = inject.len() / handle.num_workers() + 1;
+        self.run_queue.refill_from(inject, share)
+    }
+
+    fn transition_to_searching(&mut self, handle: &Handle) -> bool {
+        if !self.is_searching {
+            self.is_searching = handle.shared.idle.transition_worker_to_searching();
+        }
+        self.is_searching
+    }
+
+    /// Steals from a random victim, then the injector.
+    fn steal_work(&mut self, handle: &Handle, index: usize) -> Option<Task> {
+        if !self.transition_to_searching(handle) {
+            return None;
+        }
+        let remotes = &handle.shared.remotes;
+        let n = remotes.len();
+        let start = self.rand.below(n);
+        for i in 0..n {
+            let victim = (start + i) % n;
+            if victim == index {
+                continue;
+            }
+            let before = self.run_queue.len();
+            if let Some(task) = self.run_queue.steal_from(&remotes[victim].steal) {
+                self.stats.steal_operations += 1;
+                self.stats.steals += 1 + (self.run_queue.len() - before) as u64;
+                return Some(task);
+            }
+        }
+        self.refill_from_injector(handle)
+    }
+
+    /// More than one task is queued here while nobody else may know.
+    fn should_notify_others(&self) -> bool {
+        if self.is_searching {
+            return false;
+        }
+        usize::from(self.lifo_slot.is_some()) + self.run_queue.len() > 1
+    }
+
+    fn has_local_work(&self) -> bool {
+        self.lifo_slot.is_some() || !self.run_queue.is_empty()
+    }
+
+    /// Registers as sleeping; false when there is work or shutdown.
+    fn transition_to_parked(&mut self, handle: &Handle, index: usize) -> bool {
+        if self.has_local_work() || self.is_shutdown {
+            return false;
+        }
+        let was_last_searcher = handle
+            .shared
+            .idle
+            .transition_worker_to_parked(index, self.is_searching);
+        self.is_searching = false;
+        if was_last_searcher {
+            handle.notify_if_work_pending();
+        }
+        true
+    }
+
+    /// Decides whether a wake-up ends the sleep.
+    fn transition_from_parked(&mut self, handle: &Handle, index: usize) -> bool {
+        if self.has_local_work() {
+            // The driver handed us work while we slept. If we were still
+            // registered as sleeping, nobody counted us as awake: do it.
+            let was_registered = handle.shared.idle.unpark_worker_by_id(index);
+            self.is_searching = !was_registered;
+            return true;
+        }
+        if handle.shared.idle.is_parked(index) {
+            // Not addressed to us (or spurious): sleep on.
+            return false;
+        }
+        // `Idle::worker_to_notify` counted us as searching.
+        self.is_searching = true;
+        true
+    }
+}
+
+impl Context {
+    fn run(&self, mut core: Box<Core>) -> Box<Core> {
+        core.stats.start_busy();
+        while !core.is_shutdown {
+            core.tick = core.tick.wrapping_add(1);
+            core = self.maintenance(core);
+            if let Some(task) = core.next_task(&self.handle) {
+                core = self.run_task(task, core);
+                continue;
+            }
+            if let Some(task) = core.steal_work(&self.handle, self.index) {
+                core = self.run_task(task, core);
+                continue;
+            }
+            core = self.park(core);
+        }
+        core.stats.end_busy();
+        core.stats.submit(&self.handle.shared.metrics[self.index]);
+        core
+    }
+
+    /// Every `event_interval` ticks: poll the driver without blocking and
+    /// look at the shutdown flag.
+    fn maintenance(&self, mut core: Box<Core>) -> Box<Core> {
+        if core.tick % self.handle.shared.config.event_interval == 0 {
+            core = self.with_core_parked(core, |park, handle| park.poll_driver(&handle.driver));
+            core.stats.submit(&self.handle.shared.metrics[self.index]);
+            core.is_shutdown |= self.handle.is_shutdown();
+        }
+        core
+    }
+
+    fn run_task(&self, task: Task, mut core: Box<Core>) -> Box<Core> {
+        if core.is_searching {
+            core.is_searching = false;
+            if self.handle.shared.idle.transition_worker_from_searching() {
+                // We were the last searcher and found work: there may be
+                // more, so let another worker look.
+                self.handle.notify_parked();
+            }
+        }
+        core.lifo_enabled = true;
+        core.stats.polls += 1;
+        *self.core.borrow_mut() = Some(core);
+
+        coop::budget(|| {
+            task.run();
+            let mut lifo_polls = 0;
+            loop {
+                let mut core = self.take_core();
+                let Some(task) = core.lifo_slot.take() else {
+                    return core;
+                };
+                if !coop::has_budget_remaining() {
+                    // The chain used up the budget: the slot task waits its
+                    // turn at the back of the queue.
+                    core.run_queue
+                        .push_back_or_overflow(task, &self.handle.shared.inject);
+                    return core;
+                }
+                lifo_polls += 1;
+                if lifo_polls >= MAX_LIFO_POLLS {
+                    core.lifo_enabled = false;
+                }
+                core.stats.polls += 1;
+                *self.core.borrow_mut() = Some(core);
+                task.run();
+            }
+        })
+    }
+
+    fn park(&self, mut core: Box<Core>) -> Box<Core> {
+        if core.transition_to_parked(&self.handle, self.index) {
+            core.stats.end_busy();
+            while !core.is_shutdown {
+                core.stats.parks += 1;
+                core.stats.submit(&self.handle.shared.metrics[self.index]);
+                core = self.with_core_parked(core, |park, handle| park.park(&handle.driver));
+                core.is_shutdown |= self.handle.is_shutdown();
+                if core.transition_from_parked(&self.handle, self.index) {
+                    break;
+                }
+            }
+            core.stats.start_busy();
+        }
+        core
+    }
+
+    /// Puts the core where wakes can reach it, runs `f` with the parker,
+    /// takes the core back.
+    fn with_core_parked(
+        &self,
+        mut core: Box<Core>,
+        f: impl FnOnce(&mut Parker, &Handle),
+    ) -> Box<Core> {
+        let mut park = core.park.take().expect("worker parker missing");
+        *self.core.borrow_mut() = Some(core);
+        f(&mut park, &self.handle);
+        let mut core = self.take_core();
+        core.park = Some(park);
+        if core.should_notify_others() {
+            self.handle.notify_parked();
+        }
+        core
+    }
+
+    fn take_core(&self) -> Box<Core> {
+        self.core
+            .borrow_mut()
+            .take()
+            .expect("worker core missing: a task must not block_on or re-enter the worker")
+    }
+
+    /// Schedules from this worker's thread. Gives the task back if this
+    /// worker cannot take it (the core is away).
+    fn schedule_local(&self, task: Task, is_yield: bool) -> Option<Task> {
+        let Ok(mut slot) = self.core.try_borrow_mut() else {
+            return Some(task);
+        };
+        let Some(core) = slot.as_mut() else {
+            return Some(task);
+        };
+        let inject = &self.handle.shared.inject;
+        let pushed_to_queue = if is_yield || !core.lifo_enabled {
+            core.run_queue.push_back_or_overflow(task, inject);
+            true
+        } else {
+            match core.lifo_slot.replace(task) {
+                Some(prev) => {
+                    core.run_queue.push_back_or_overflow(prev, inject);
+                    true
+                }
+                None => false,
+            }
+        };
+        // While parked, the worker notifies others itself when it returns.
+        let notify = pushed_to_queue && core.park.is_some();
+        drop(slot);
+        if notify {
+            self.handle.notify_parked();
+        }
+        None
+    }
+}
+
+impl Handle {
+    /// Schedules a woken or new task: to the local queue when called on one
+    /// of this runtime's workers, else to the injector (waking a worker).
+    pub(super) fn schedule_task(self: &Arc<Self>, task: Task, is_yield: bool) {
+        let task = context::with_scheduler(|cx| match cx {
+            Some(scheduler::Context::MultiThread(cx)) if Arc::ptr_eq(&cx.handle, self) => {
+                cx.schedule_local(task, is_yield)
+            }
+            _ => Some(task),
+        });
+        if let Some(task) = task {
+            self.push_remote_task(task);
+            self.notify_parked_remote();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Tasks: asyncio's `create_task`, `Task`, `to_thread`, `current_task`.
+//!
+//! A task is a future the runtime drives to completion on its own, in
+//! parallel with other tasks. [`spawn`](crate::spawn) starts one and returns
+//! its [`JoinHandle`]; awaiting the handle gives the output.
+//!
+//! ```
+//! #[runtime::main(worker_threads = 2)]
+//! async fn main() {
+//!     let a = runtime::spawn(async { 1 });
+//!     let b = runtime::spawn(async { 2 });
+//!     assert_eq!(a.await.unwrap() + b.await.unwrap(), 3);
+//! }
+//! ```
+//!
+//! # How a task works inside
+//!
+//! Each spawned task is **one heap allocation** (`core::Cell`) holding a
+//! header, the scheduler handle and the future, later its output. Everything
+//! that refers to a task — the owned-tasks list, a run-queue entry
+//! (`Notified`), each `Waker`, the `JoinHandle` — is a pointer to that cell
+//! holding one unit of its reference count. Wakers point straight at the
+//! cell, so waking allocates nothing.
+//!
+//! One atomic word (`state::State`) drives the task: lifecycle bits
+//! (`RUNNING`, `COMPLETE`), `NOTIFIED`, `CANCELLED`, the join bits and the
+//! reference count, all changed together by compare-and-swap. The rules that
+//! make this sound:
+//!
+//! 1. **The future belongs to whoever set `RUNNING`.** A worker sets it when
+//!    it takes the task from a queue (`transition_to_running`); shutdown sets
+//!    it to drop an idle task's future. Nobody else touches the stage until
+//!    the owner clears `RUNNING` (idle) or sets `COMPLETE`.
+//! 2. **At most one `Notified` exists.** A wake sets `NOTIFIED`; only the
+//!    wake that flips it from clear to set on an idle task makes a
+//!    `Notified` and schedules it. A wake during a poll only sets the bit,
+//!    and the poller re-queues the task when the poll ends, so a task never
+//!    runs on two workers at once and a wake is never lost.
+//! 3. **Cancellation is a request.** `abort()` sets `CANCELLED` (and
+//!    schedules an idle task); the future is dropped by whoever owns it next,
+//!    on a worker. Abort after completion does nothing.
+//! 4. **After `COMPLETE`, the output belongs to the `JoinHandle`** if there
+//!    still is one (`JOIN_INTEREST`), else to the completing worker, which
+//!    drops it. The `JOIN_WAKER` bit hands the join waker slot back and forth
+//!    (see `state.rs`).
+//! 5. **The cell is freed when the count reaches zero**, by whichever holder
+//!    dropped the last reference.
+//!
+//! A panic while polling is caught on the worker: the future is dropped and
+//! the panic becomes the task's [`JoinError`]; the worker goes on.
+
+pub(crate) mod coop;
+pub(crate) mod core;
+mod error;
+mod harness;
+mod id;
+mod join;
+pub(crate) mod list;
+mod raw;
+mod spawn;
+pub(crate) mod state;
+mod waker;
+mod yield_now;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+pub use coop::{Unconstrained, consume_budget, unconstrained};
+pub use error::JoinError;
+pub use id::TaskId;
+pub use join::JoinHandle;
+pub use spawn::{current_id, spawn, spawn_blocking, spawn_local};
+pub use yield_now::yield_now;
+
+pub(crate) use raw::RawTask;
+
+use self::core::Header;
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+
+/// The result of awaiting a task.
+pub(crate) type Result<T> = std::result::Result<T, JoinError>;
+
+/// What a scheduler must provide to the tasks it runs.
+pub(crate) trait Schedule: Sync + Sized + 'static {
+    /// The task completed: remove it from the owned-tasks list. Returns the
+    /// list's reference if the task was still in it.
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>>;
+
+    /// Run the task soon.
+    fn schedule(&self, task: Notified<Self>);
+
+    /// Run the task after the others that are ready (it woke itself during
+    /// its own poll, e.g. `yield_now`).
+    fn yield_now(&self, task: Notified<Self>) {
+        self.schedule(task);
+    }
+
+    /// A panic that no `JoinHandle` can report: in a task's destructor
+    /// after it produced its output, or in a waker.
+    fn unhandled_panic(&self, _id: TaskId, _payload: &(dyn Any + Send)) {}
+
+    /// A task panicked and its `JoinHandle` was already dropped, so nobody
+    /// will ever see the panic (asyncio: "Task exception was never
+    /// retrieved").
+    fn unretrieved_panic(&self, _id: TaskId) {}
+}
+
+/// A task reference held by the owned-tasks list.
+pub(crate) struct Task<S: 'static> {
+    raw: RawTask,
+    _scheduler: PhantomData<S>,
+}
+
+/// A task reference held by a run queue: the permission to poll the task
+/// once. Dropping it without running it just releases the reference.
+pub(crate) struct Notified<S: 'static>(Task<S>);
+
+// SAFETY: a `Task` is a counted pointer into a cell whose shared parts are
+// atomic; futures that are not `Send` only get tasks through `spawn_local`,
+// whose scheduler never lets the task leave its thread.
+unsafe impl<S> Send for Task<S> {}
+// SAFETY: as above.
+unsafe impl<S> Sync for Task<S> {}
+
+impl<S: 'static> Task<S> {
+    /// Wraps a reference the caller owns.
+    pub(crate) fn from_raw(raw: RawTask) -> Task<S> {
+        Task {
+            raw,
+            _scheduler: PhantomData,
+        }
+    }
+
+    /// Gives up the wrapper without releasing its reference.
+    pub(crate) fn into_raw(self) -> RawTask {
+        ManuallyDrop::new(self).raw
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        self.raw.header()
+    }
+
+    pub(crate) fn id(&self) -> TaskId {
+        self.header().id()
+    }
+
+    /// Cancels the task at shutdown; consumes this reference.
+    pub(crate) fn shutdown(self) {
+        self.into_raw().shutdown();
+    }
+}
+
+impl<S: 'static> Drop for Task<S> {
+    fn drop(&mut self) {
+        self.raw.drop_reference();
+    }
+}
+
+impl<S: 'static> Notified<S> {
+    /// # Safety
+    /// The caller transfers one reference made for a `Notified` (the task's
+    /// `NOTIFIED` bit is set on its behalf).
+    pub(crate) unsafe fn from_raw(raw: RawTask) -> Notified<S> {
+        Notified(Task::from_raw(raw))
+    }
+
+    /// Polls the task once, consuming this reference.
+    pub(crate) fn run(self) {
+        self.0.into_raw().poll();
+    }
+
+    pub(crate) fn id(&self) -> TaskId {
+        self.0.id()
+    }
+
+    /// Cancels the task without running it (shutdown of a queue that is
+    /// the task's only owner); consumes this reference.
+    pub(crate) fn shutdown(self) {
+        self.0.shutdown();
+    }
+}
+
+impl<S: 'static> fmt::Debug for Notified<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Notified({})", self.id())
+    }
+}
+
+/// Creates a task that is in no owned list (blocking tasks): two references,
+/// the `JoinHandle`'s and the `Notified`'s.
+pub(crate) fn unowned<F, S>(
+    future: F,
+    scheduler: S,
+    id: TaskId,
+) -> (Notified<S>, JoinHandle<F::Output>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    S: Schedule,
+{
+    let raw = RawTask::new(future, scheduler, id, 2);
+    // SAFETY: one of the two references is the `Notified`'s, and the task
+    // starts with NOTIFIED set.
+    let notified = unsafe { Notified::from_raw(raw) };
+    (notified, JoinHandle::new(raw))
+}
