@@ -174,3 +174,24 @@ mod imp {
 }
 
 pub(crate) use imp::*;
+
+/// Runs a concurrency test: every interleaving under loom, once otherwise
+/// (so the same tests also run under Miri and ThreadSanitizer).
+#[cfg(all(test, loom))]
+pub(crate) use loom::model;
+
+/// See the loom variant.
+#[cfg(all(test, not(loom)))]
+pub(crate) fn model<F: Fn() + Sync + Send + 'static>(f: F) {
+    f();
+}
+
+/// Blocks the current (model) thread on a future.
+#[cfg(all(test, loom))]
+pub(crate) use loom::future::block_on;
+
+/// See the loom variant.
+#[cfg(all(test, not(loom)))]
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    crate::scheduler::park_thread::block_on(future)
+}

@@ -16,7 +16,7 @@
 //!   without blocking, every few dozen ticks, so CPU-heavy tasks do not
 //!   starve I/O.
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, miri)))]
 mod imp {
     use std::io;
     use std::time::Duration;
@@ -68,10 +68,11 @@ mod imp {
     }
 }
 
-#[cfg(loom)]
+#[cfg(any(loom, miri))]
 mod imp {
-    //! Under loom the driver is a flag and a condition variable: the model
-    //! checks the parking protocol around it, not the OS.
+    //! Under loom and Miri the driver is a flag and a condition variable:
+    //! loom checks the parking protocol around it, not the OS, and Miri
+    //! cannot run `polling` (it has no `timerfd`).
     use crate::loom::{Condvar, Mutex};
     use std::io;
     use std::time::Duration;
@@ -96,9 +97,17 @@ mod imp {
 
         pub(crate) fn park(&mut self, handle: &Handle, timeout: Option<Duration>) {
             let mut notified = handle.notified.lock();
-            if timeout != Some(Duration::ZERO) {
-                while !*notified {
-                    notified = handle.condvar.wait(notified);
+            match timeout {
+                Some(Duration::ZERO) => {}
+                Some(timeout) => {
+                    if !*notified {
+                        notified = handle.condvar.wait_timeout(notified, timeout).0;
+                    }
+                }
+                None => {
+                    while !*notified {
+                        notified = handle.condvar.wait(notified);
+                    }
                 }
             }
             *notified = false;

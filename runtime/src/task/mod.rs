@@ -62,8 +62,8 @@ pub(crate) mod state;
 mod waker;
 mod yield_now;
 
-#[cfg(all(test, loom))]
-mod loom_tests;
+#[cfg(test)]
+mod tests;
 
 pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;
@@ -175,6 +175,20 @@ impl<S: 'static> Notified<S> {
 
     pub(crate) fn id(&self) -> TaskId {
         self.0.id()
+    }
+
+    /// Gives up the wrapper for a raw pointer that carries its reference
+    /// (for lock-free slots).
+    pub(crate) fn into_ptr(self) -> std::ptr::NonNull<()> {
+        self.0.into_raw().header_ptr().cast()
+    }
+
+    /// # Safety
+    /// `ptr` came from `Notified::<S>::into_ptr` and is used only once.
+    pub(crate) unsafe fn from_ptr(ptr: std::ptr::NonNull<()>) -> Notified<S> {
+        // SAFETY: per the caller, a live task whose `Notified` reference
+        // this pointer carries.
+        unsafe { Notified::from_raw(RawTask::from_raw(ptr.cast())) }
     }
 
     /// Cancels the task without running it (shutdown of a queue that is

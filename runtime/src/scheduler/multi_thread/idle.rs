@@ -169,7 +169,7 @@ mod tests {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(test)]
 mod loom_tests {
     use super::Idle;
     use crate::driver::Driver;
@@ -180,7 +180,7 @@ mod loom_tests {
     /// pushed while the only worker goes to sleep is never stranded.
     #[test]
     fn loom_push_races_with_last_searcher_parking() {
-        loom::model(|| {
+        crate::loom::model(|| {
             let (driver, handle) = Driver::new().unwrap();
             let handle = Arc::new(handle);
             let idle = Arc::new(Idle::new(1));

@@ -30,6 +30,7 @@
 //! the driver down.
 
 mod idle;
+mod lifo;
 mod metrics;
 pub(crate) mod park;
 mod queue;
@@ -71,7 +72,7 @@ pub(crate) struct Handle {
 }
 
 struct Shared {
-    remotes: Box<[Remote]>,
+    remotes: Box<[CachePadded<Remote>]>,
     inject: Injector<Notified<Arc<Handle>>>,
     idle: Idle,
     owned: task::list::OwnedTasks<Arc<Handle>>,
@@ -86,6 +87,7 @@ struct Shared {
 /// What each worker exposes to the others.
 struct Remote {
     steal: Stealer<Notified<Arc<Handle>>>,
+    lifo: lifo::LifoSlot<Arc<Handle>>,
     unpark: Unparker,
 }
 
@@ -127,11 +129,12 @@ impl MultiThread {
         for _ in 0..workers {
             let parker = Parker::new(park.clone());
             let run_queue = queue::Local::new();
-            remotes.push(Remote {
+            remotes.push(CachePadded::new(Remote {
                 steal: run_queue.stealer(),
+                lifo: lifo::LifoSlot::new(),
                 unpark: parker.unparker(),
-            });
-            cores.push(Core::new(run_queue, parker));
+            }));
+            cores.push(Core::new(cores.len(), run_queue, parker));
         }
         let handle = Arc::new(Handle {
             shared: Shared {
@@ -242,7 +245,7 @@ impl Handle {
             std::mem::take(&mut returned.cores)
         };
         for mut core in cores {
-            core.drain();
+            core.drain(self);
         }
         while let Some(task) = self.next_remote_task() {
             drop(task);
@@ -258,7 +261,7 @@ impl Handle {
         let mut returned = self.shared.cores.lock();
         if returned.finalized {
             drop(returned);
-            core.drain();
+            core.drain(self);
         } else {
             returned.cores.push(core);
         }
@@ -289,7 +292,11 @@ impl Handle {
     /// before it sleeps; see `notify_parked_remote`).
     fn notify_if_work_pending(&self) {
         fence(Ordering::SeqCst);
-        let pending = self.shared.remotes.iter().any(|r| !r.steal.is_empty())
+        let pending = self
+            .shared
+            .remotes
+            .iter()
+            .any(|r| !r.steal.is_empty() || r.lifo.is_occupied())
             || !self.shared.inject.is_empty();
         if pending {
             self.notify_parked();

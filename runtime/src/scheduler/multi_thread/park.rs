@@ -192,7 +192,7 @@ impl Inner {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(test)]
 mod loom_tests {
     use super::*;
     use crate::loom::{AtomicBool, thread};
@@ -201,7 +201,7 @@ mod loom_tests {
     /// worker parks on the condvar or in the driver.
     #[test]
     fn loom_park_unpark_no_lost_wakeup() {
-        loom::model(|| {
+        crate::loom::model(|| {
             let (driver, handle) = Driver::new().unwrap();
             let handle = Arc::new(handle);
             let shared = Shared::new(driver);

@@ -6,6 +6,7 @@
 //! wake from inside a task (or from the driver) can push straight to the
 //! local queue without any synchronization.
 
+use super::lifo::LifoSlot;
 use super::park::Parker;
 use super::queue::Local;
 use super::{Handle, MAX_LIFO_POLLS};
@@ -24,10 +25,12 @@ pub(crate) struct Context {
     core: RefCell<Option<Box<Core>>>,
 }
 
-/// What a worker owns.
+/// What a worker owns. (Its LIFO slot lives in the shared `Remote`, so a
+/// thief can rescue the slot's task from a worker stuck in a blocking call;
+/// see `lifo.rs`.)
 pub(super) struct Core {
+    index: usize,
     tick: u32,
-    lifo_slot: Option<Task>,
     lifo_enabled: bool,
     run_queue: Local<Arc<Handle>>,
     is_searching: bool,
@@ -57,10 +60,10 @@ pub(super) fn run(handle: Arc<Handle>, index: usize, core: Box<Core>) {
 }
 
 impl Core {
-    pub(super) fn new(run_queue: Local<Arc<Handle>>, park: Parker) -> Box<Core> {
+    pub(super) fn new(index: usize, run_queue: Local<Arc<Handle>>, park: Parker) -> Box<Core> {
         Box::new(Core {
+            index,
             tick: 0,
-            lifo_slot: None,
             lifo_enabled: true,
             run_queue,
             is_searching: false,
@@ -72,23 +75,29 @@ impl Core {
     }
 
     /// Drops every queued task reference (shutdown).
-    pub(super) fn drain(&mut self) {
-        drop(self.lifo_slot.take());
+    pub(super) fn drain(&mut self, handle: &Handle) {
+        drop(self.lifo(handle).take());
         while let Some(task) = self.run_queue.pop() {
             drop(task);
         }
     }
 
-    fn next_local_task(&mut self) -> Option<Task> {
-        self.lifo_slot.take().or_else(|| self.run_queue.pop())
+    fn lifo<'a>(&self, handle: &'a Handle) -> &'a LifoSlot<Arc<Handle>> {
+        &handle.shared.remotes[self.index].lifo
+    }
+
+    fn next_local_task(&mut self, handle: &Handle) -> Option<Task> {
+        self.lifo(handle).take().or_else(|| self.run_queue.pop())
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Task> {
         if self.tick % handle.shared.config.global_queue_interval == 0 {
             // Fairness: remote work first once in a while.
-            return handle.next_remote_task().or_else(|| self.next_local_task());
+            return handle
+                .next_remote_task()
+                .or_else(|| self.next_local_task(handle));
         }
-        self.next_local_task()
+        self.next_local_task(handle)
             .or_else(|| self.refill_from_injector(handle))
     }
 
@@ -109,7 +118,8 @@ impl Core {
         self.is_searching
     }
 
-    /// Steals from a random victim, then the injector.
+    /// Steals from a random victim's queue, then the injector, and as a last
+    /// resort takes a task out of another worker's LIFO slot.
     fn steal_work(&mut self, handle: &Handle, index: usize) -> Option<Task> {
         if !self.transition_to_searching(handle) {
             return None;
@@ -129,24 +139,38 @@ impl Core {
                 return Some(task);
             }
         }
-        self.refill_from_injector(handle)
+        if let Some(task) = self.refill_from_injector(handle) {
+            return Some(task);
+        }
+        for i in 0..n {
+            let victim = (start + i) % n;
+            if victim == index {
+                continue;
+            }
+            if let Some(task) = remotes[victim].lifo.take() {
+                self.stats.steal_operations += 1;
+                self.stats.steals += 1;
+                return Some(task);
+            }
+        }
+        None
     }
 
     /// More than one task is queued here while nobody else may know.
-    fn should_notify_others(&self) -> bool {
+    fn should_notify_others(&self, handle: &Handle) -> bool {
         if self.is_searching {
             return false;
         }
-        usize::from(self.lifo_slot.is_some()) + self.run_queue.len() > 1
+        usize::from(self.lifo(handle).is_occupied()) + self.run_queue.len() > 1
     }
 
-    fn has_local_work(&self) -> bool {
-        self.lifo_slot.is_some() || !self.run_queue.is_empty()
+    fn has_local_work(&self, handle: &Handle) -> bool {
+        self.lifo(handle).is_occupied() || !self.run_queue.is_empty()
     }
 
     /// Registers as sleeping; false when there is work or shutdown.
     fn transition_to_parked(&mut self, handle: &Handle, index: usize) -> bool {
-        if self.has_local_work() || self.is_shutdown {
+        if self.has_local_work(handle) || self.is_shutdown {
             return false;
         }
         let was_last_searcher = handle
@@ -162,7 +186,7 @@ impl Core {
 
     /// Decides whether a wake-up ends the sleep.
     fn transition_from_parked(&mut self, handle: &Handle, index: usize) -> bool {
-        if self.has_local_work() {
+        if self.has_local_work(handle) {
             // The driver handed us work while we slept. If we were still
             // registered as sleeping, nobody counted us as awake: do it.
             let was_registered = handle.shared.idle.unpark_worker_by_id(index);
@@ -229,7 +253,7 @@ impl Context {
             let mut lifo_polls = 0;
             loop {
                 let mut core = self.take_core();
-                let Some(task) = core.lifo_slot.take() else {
+                let Some(task) = core.lifo(&self.handle).take() else {
                     return core;
                 };
                 if !coop::has_budget_remaining() {
@@ -279,7 +303,7 @@ impl Context {
         f(&mut park, &self.handle);
         let mut core = self.take_core();
         core.park = Some(park);
-        if core.should_notify_others() {
+        if core.should_notify_others(&self.handle) {
             self.handle.notify_parked();
         }
         core
@@ -306,7 +330,7 @@ impl Context {
             core.run_queue.push_back_or_overflow(task, inject);
             true
         } else {
-            match core.lifo_slot.replace(task) {
+            match core.lifo(&self.handle).replace(task) {
                 Some(prev) => {
                     core.run_queue.push_back_or_overflow(prev, inject);
                     true

@@ -1,5 +1,7 @@
-//! loom models of the task state machine: the very code the schedulers run,
-//! driven by a mock scheduler whose queue is a loom mutex.
+//! Models of the task state machine: the very code the schedulers run,
+//! driven by a mock scheduler. Under `--cfg loom` each model is explored
+//! over every interleaving; otherwise it runs once on real threads, which is
+//! how Miri and ThreadSanitizer check the same unsafe code.
 //!
 //! Each model checks, over every interleaving loom explores, that the
 //! future is dropped exactly once, the output is dropped exactly once, the
@@ -117,7 +119,7 @@ fn assert_freed(sched: &Arc<Mock>) {
 
 #[test]
 fn loom_wake_races_with_poll() {
-    loom::model(|| {
+    crate::loom::model(|| {
         let f = spawn_gate();
         f.sched.run_queue(); // first poll: Pending, waker published
         let waker = f.waker.lock().take().unwrap();
@@ -128,7 +130,7 @@ fn loom_wake_races_with_poll() {
         });
         // Keep running whatever the wake queues until the task completes.
         let sched = &f.sched;
-        let output = loom::future::block_on(async {
+        let output = crate::loom::block_on(async {
             loop {
                 sched.run_queue();
                 if f.join.is_finished() {
@@ -148,7 +150,7 @@ fn loom_wake_races_with_poll() {
 
 #[test]
 fn loom_abort_races_with_completion() {
-    loom::model(|| {
+    crate::loom::model(|| {
         let f = spawn_gate();
         f.sched.run_queue();
         f.open.store(1, Ordering::SeqCst);
@@ -163,7 +165,7 @@ fn loom_abort_races_with_completion() {
         let join = aborter.join().unwrap();
         f.sched.run_queue();
         assert!(join.is_finished());
-        match loom::future::block_on(join) {
+        match crate::loom::block_on(join) {
             // Completion won: the output is ours and dropped here.
             Ok(output) => drop(output),
             Err(err) => assert!(err.is_cancelled()),
@@ -178,7 +180,7 @@ fn loom_abort_races_with_completion() {
 
 #[test]
 fn loom_join_handle_drop_races_with_completion() {
-    loom::model(|| {
+    crate::loom::model(|| {
         let f = spawn_gate();
         f.sched.run_queue();
         f.open.store(1, Ordering::SeqCst);
@@ -197,7 +199,7 @@ fn loom_join_handle_drop_races_with_completion() {
 
 #[test]
 fn loom_join_waker_never_lost() {
-    loom::model(|| {
+    crate::loom::model(|| {
         let f = spawn_gate();
         f.sched.run_queue();
         f.open.store(1, Ordering::SeqCst);
@@ -209,7 +211,7 @@ fn loom_join_waker_never_lost() {
         });
         // Blocks (in loom's model) until woken: a lost join wake-up would
         // deadlock the model, which loom reports.
-        let output = loom::future::block_on(f.join);
+        let output = crate::loom::block_on(f.join);
         runner.join().unwrap();
         drop(output.unwrap());
         assert_eq!(f.drops.load(Ordering::SeqCst), 2);
@@ -220,7 +222,7 @@ fn loom_join_waker_never_lost() {
 
 #[test]
 fn loom_shutdown_races_with_wake() {
-    loom::model(|| {
+    crate::loom::model(|| {
         let f = spawn_gate();
         f.sched.run_queue();
         let waker = f.waker.lock().take().unwrap();
@@ -229,7 +231,7 @@ fn loom_shutdown_races_with_wake() {
         waking.join().unwrap();
         // A Notified queued by the wake fails to run: the task is complete.
         f.sched.run_queue();
-        let err = loom::future::block_on(f.join).unwrap_err();
+        let err = crate::loom::block_on(f.join).unwrap_err();
         assert!(err.is_cancelled());
         assert_eq!(f.drops.load(Ordering::SeqCst), 1);
         drop(f.waker.lock().take());
