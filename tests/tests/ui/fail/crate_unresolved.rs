@@ -1,0 +1,2 @@
+#[runtime::main(crate = "not_a_crate")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[runtime::main(flavor = "threaded")]
+async fn main() {}

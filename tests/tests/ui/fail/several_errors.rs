@@ -1,0 +1,2 @@
+#[runtime::main(worker_threads = 0, flavor = "threaded", start_paused = 1)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[runtime::main(worker_threads = 2, threads = 4)]
+async fn main() {}
