@@ -8,7 +8,9 @@
 //! (async-channel), so only the scheduler differs.
 
 use benches::{Smol, ours, tokio};
-use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime};
+use criterion::{
+    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
+};
 use std::time::Duration;
 
 const SPAWN_MANY: usize = 100_000;
@@ -263,10 +265,8 @@ async fn pong(tx: async_channel::Sender<()>, rx: async_channel::Receiver<()>) {
 }
 
 fn ping_pong(c: &mut Criterion) {
-    fn channels() -> (
-        (async_channel::Sender<()>, async_channel::Receiver<()>),
-        (async_channel::Sender<()>, async_channel::Receiver<()>),
-    ) {
+    type Ends = (async_channel::Sender<()>, async_channel::Receiver<()>);
+    fn channels() -> (Ends, Ends) {
         let (a_tx, b_rx) = async_channel::bounded(1);
         let (b_tx, a_rx) = async_channel::bounded(1);
         ((a_tx, a_rx), (b_tx, b_rx))

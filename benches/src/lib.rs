@@ -56,7 +56,10 @@ impl Smol {
     }
 
     /// Runs `future` as a task on the executor and waits for it here.
-    pub fn block_on<T: Send + 'static>(&self, future: impl Future<Output = T> + Send + 'static) -> T {
+    pub fn block_on<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> T {
         async_io::block_on(self.ex.spawn(future))
     }
 }

@@ -34,5 +34,8 @@ async fn main() {
     println!("spawn_blocking answered {answer}");
 
     let failed = runtime::spawn(async { panic!("a task failed") }).await;
-    println!("a panicking task gives an error, not a crash: {}", failed.unwrap_err());
+    println!(
+        "a panicking task gives an error, not a crash: {}",
+        failed.unwrap_err()
+    );
 }

@@ -117,7 +117,7 @@ impl Builder {
     ///
     /// ```
     /// let rt = runtime::Builder::multi_thread().thread_name("app").build().unwrap();
-    /// let name = rt.block_on(runtime::spawn(async {
+    /// let name = rt.block_on(rt.spawn(async {
     ///     std::thread::current().name().map(str::to_owned)
     /// }));
     /// assert_eq!(name.unwrap().as_deref(), Some("app"));

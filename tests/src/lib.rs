@@ -79,7 +79,12 @@ impl Future for GateWait {
         if self.gate.is_open() {
             return Poll::Ready(());
         }
-        self.gate.inner.wakers.lock().unwrap().push(cx.waker().clone());
+        self.gate
+            .inner
+            .wakers
+            .lock()
+            .unwrap()
+            .push(cx.waker().clone());
         if self.gate.is_open() {
             Poll::Ready(())
         } else {

@@ -22,7 +22,10 @@ fn abort_before_the_task_ever_runs() {
     let err = rt.block_on(task).unwrap_err();
     assert!(err.is_cancelled());
     assert!(!err.is_panic());
-    assert!(!ran.load(Ordering::SeqCst), "an aborted task must not start");
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "an aborted task must not start"
+    );
     assert_eq!(drops.count(), 1, "the future is dropped exactly once");
 }
 
@@ -59,7 +62,8 @@ fn abort_while_running_takes_effect_at_the_next_await() {
     let aborted = Gate::new();
     let reached_end = Arc::new(AtomicBool::new(false));
     let task = {
-        let (started, aborted, reached_end) = (started.clone(), aborted.clone(), reached_end.clone());
+        let (started, aborted, reached_end) =
+            (started.clone(), aborted.clone(), reached_end.clone());
         rt.spawn(async move {
             started.open();
             // Busy (not awaiting) until the abort has been requested.
@@ -139,7 +143,9 @@ fn panic_becomes_join_error_and_worker_survives() {
 fn many_panics_do_not_exhaust_workers() {
     let rt = multi(2);
     rt.block_on(async {
-        let tasks: Vec<_> = (0..scaled(200)).map(|_| runtime::spawn(async { panic!("x") })).collect();
+        let tasks: Vec<_> = (0..scaled(200))
+            .map(|_| runtime::spawn(async { panic!("x") }))
+            .collect();
         for t in tasks {
             assert!(t.await.unwrap_err().is_panic());
         }

@@ -100,7 +100,10 @@ fn idle_threads_exit_after_keep_alive() {
     // Wait (polling, no fixed sleep threshold) for the pool to shrink to 0.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while rt.handle().metrics().num_blocking_threads() > 0 {
-        assert!(std::time::Instant::now() < deadline, "idle blocking threads never exited");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "idle blocking threads never exited"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     // And the pool starts threads again on demand.
@@ -140,21 +143,23 @@ fn queued_blocking_tasks_are_cancelled_at_shutdown() {
         .max_blocking_threads(1)
         .build()
         .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let first = rt.spawn_blocking(move || {
-        let _ = rx.recv_timeout(Duration::from_secs(30));
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let running = rt.spawn_blocking(move || {
+        started_tx.send(()).unwrap();
+        let _ = release_rx.recv_timeout(Duration::from_secs(30));
+        "finished"
     });
-    let queued = rt.spawn_blocking(|| 1);
+    // The only blocking thread is busy: this one waits in the queue.
+    started_rx.recv().unwrap();
+    let queued = rt.spawn_blocking(|| "ran");
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(20));
-        drop(tx);
+        drop(release_tx);
     });
+    // Shutdown cancels the queued task at once and waits for the running one.
     drop(rt);
     let rt2 = tests::current();
-    assert!(rt2.block_on(first).is_ok());
-    // Either it got its turn before shutdown or it was cancelled.
-    match rt2.block_on(queued) {
-        Ok(v) => assert_eq!(v, 1),
-        Err(e) => assert!(e.is_cancelled()),
-    }
+    assert_eq!(rt2.block_on(running).unwrap(), "finished");
+    assert!(rt2.block_on(queued).unwrap_err().is_cancelled());
 }

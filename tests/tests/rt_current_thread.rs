@@ -29,7 +29,10 @@ fn nothing_runs_until_the_loop_is_driven() {
         rt.spawn(async move { ran.store(true, Ordering::SeqCst) })
     };
     std::thread::sleep(std::time::Duration::from_millis(10));
-    assert!(!ran.load(Ordering::SeqCst), "like asyncio: a loop that is not running runs nothing");
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "like asyncio: a loop that is not running runs nothing"
+    );
     rt.block_on(task).unwrap();
     assert!(ran.load(Ordering::SeqCst));
 }
@@ -136,5 +139,8 @@ fn main_future_panic_propagates_and_the_runtime_stays_usable() {
         rt.block_on(async { panic!("main future failed") })
     }));
     assert!(result.is_err());
-    assert_eq!(rt.block_on(async { runtime::spawn(async { 1 }).await.unwrap() }), 1);
+    assert_eq!(
+        rt.block_on(async { runtime::spawn(async { 1 }).await.unwrap() }),
+        1
+    );
 }

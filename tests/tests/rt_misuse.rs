@@ -10,20 +10,32 @@ fn panic_text(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
 #[test]
 fn spawn_outside_a_runtime() {
     let msg = panic_text(|| drop(runtime::spawn(async {})));
-    assert!(msg.contains("runtime::spawn called outside of a runtime"), "{msg}");
-    assert!(msg.contains("Handle"), "the message says what to use instead: {msg}");
+    assert!(
+        msg.contains("runtime::spawn called outside of a runtime"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("Handle"),
+        "the message says what to use instead: {msg}"
+    );
 }
 
 #[test]
 fn spawn_blocking_outside_a_runtime() {
     let msg = panic_text(|| drop(runtime::spawn_blocking(|| ())));
-    assert!(msg.contains("runtime::spawn_blocking called outside of a runtime"), "{msg}");
+    assert!(
+        msg.contains("runtime::spawn_blocking called outside of a runtime"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn handle_current_outside_a_runtime() {
     let msg = panic_text(|| drop(runtime::Handle::current()));
-    assert!(msg.contains("Handle::current() called outside of a runtime"), "{msg}");
+    assert!(
+        msg.contains("Handle::current() called outside of a runtime"),
+        "{msg}"
+    );
     assert!(runtime::Handle::try_current().is_none());
 }
 
@@ -66,7 +78,10 @@ fn builder_rejects_zero_workers() {
     let msg = panic_text(|| {
         runtime::Builder::multi_thread().max_blocking_threads(0);
     });
-    assert!(msg.contains("max_blocking_threads must be at least 1"), "{msg}");
+    assert!(
+        msg.contains("max_blocking_threads must be at least 1"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -81,9 +96,15 @@ fn join_handle_polled_after_completion_says_so() {
         }
     });
     let mut cx = Context::from_waker(Waker::noop());
-    assert!(matches!(std::pin::Pin::new(&mut task).poll(&mut cx), Poll::Ready(Ok(1))));
+    assert!(matches!(
+        std::pin::Pin::new(&mut task).poll(&mut cx),
+        Poll::Ready(Ok(1))
+    ));
     let msg = panic_text(std::panic::AssertUnwindSafe(|| {
         let _ = std::pin::Pin::new(&mut task).poll(&mut cx);
     }));
-    assert!(msg.contains("JoinHandle polled after it returned Ready"), "{msg}");
+    assert!(
+        msg.contains("JoinHandle polled after it returned Ready"),
+        "{msg}"
+    );
 }

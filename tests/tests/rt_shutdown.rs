@@ -120,7 +120,10 @@ fn shutdown_timeout_does_not_wait_for_a_stuck_blocking_task() {
     release.store(true, Ordering::SeqCst);
     // Not a timing threshold on speed: the call must not wait for the task,
     // which never ends on its own.
-    assert!(took < Duration::from_secs(30), "shutdown_timeout waited {took:?}");
+    assert!(
+        took < Duration::from_secs(30),
+        "shutdown_timeout waited {took:?}"
+    );
 }
 
 #[test]
@@ -195,7 +198,10 @@ fn stop_before_run_forever_runs_one_turn_then_returns() {
     }
     rt.handle().stop();
     rt.run_forever();
-    assert!(ran.load(Ordering::SeqCst), "the ready task ran in that one turn");
+    assert!(
+        ran.load(Ordering::SeqCst),
+        "the ready task ran in that one turn"
+    );
 }
 
 #[test]

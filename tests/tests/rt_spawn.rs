@@ -76,8 +76,14 @@ fn many_tiny_tasks_all_complete() {
 fn results_of_many_types() {
     for (name, rt) in all_runtimes() {
         rt.block_on(async {
-            assert_eq!(runtime::spawn(async { String::from("s") }).await.unwrap(), "s");
-            assert_eq!(runtime::spawn(async { vec![1, 2, 3] }).await.unwrap(), [1, 2, 3]);
+            assert_eq!(
+                runtime::spawn(async { String::from("s") }).await.unwrap(),
+                "s"
+            );
+            assert_eq!(
+                runtime::spawn(async { vec![1, 2, 3] }).await.unwrap(),
+                [1, 2, 3]
+            );
             runtime::spawn(async {}).await.unwrap();
             let r: Result<u8, &str> = runtime::spawn(async { Err("no") }).await.unwrap();
             assert_eq!(r, Err("no"), "{name}");
@@ -177,7 +183,11 @@ fn current_id_inside_and_outside_tasks() {
     for (name, rt) in all_runtimes() {
         assert_eq!(runtime::task::current_id(), None);
         rt.block_on(async {
-            assert_eq!(runtime::task::current_id(), None, "{name}: block_on's future is no task");
+            assert_eq!(
+                runtime::task::current_id(),
+                None,
+                "{name}: block_on's future is no task"
+            );
             let task = runtime::spawn(async { runtime::task::current_id() });
             let id = task.id();
             assert_eq!(task.await.unwrap(), Some(id), "{name}");
@@ -252,7 +262,10 @@ fn yield_now_interleaves_tasks_on_one_thread() {
         }
     });
     let log = log.lock().unwrap().clone();
-    assert_eq!(log, [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]);
+    assert_eq!(
+        log,
+        [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("a", 2), ("b", 2)]
+    );
 }
 
 #[test]

@@ -34,7 +34,10 @@ fn tasks_behind_a_blocked_worker_are_stolen() {
     // test harness would report it), never pass by luck.
     rt.block_on(all_ran.wait());
     assert_eq!(ran.load(Ordering::SeqCst), 100);
-    assert!(!release.load(Ordering::SeqCst), "ran while the spawner was stuck");
+    assert!(
+        !release.load(Ordering::SeqCst),
+        "ran while the spawner was stuck"
+    );
     release.store(true, Ordering::SeqCst);
     let metrics = rt.handle().metrics();
     assert!(metrics.steal_count() >= 1 || metrics.global_queue_depth() == 0);
@@ -149,6 +152,9 @@ fn a_hot_task_cannot_starve_its_neighbours() {
         let setter = runtime::spawn(async move { flag.store(true, Ordering::SeqCst) });
         setter.await.unwrap();
         let spins = hot.await.unwrap();
-        assert!(spins >= 100, "the hot task ran first and spun a budget's worth: {spins}");
+        assert!(
+            spins >= 100,
+            "the hot task ran first and spun a budget's worth: {spins}"
+        );
     });
 }

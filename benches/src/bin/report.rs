@@ -56,9 +56,17 @@ fn subdirs(dir: &Path) -> Vec<String> {
 fn main() {
     let root = criterion_dir();
     let wanted: Vec<String> = std::env::args().skip(1).collect();
-    let groups = if wanted.is_empty() { subdirs(&root) } else { wanted };
+    let groups = if wanted.is_empty() {
+        subdirs(&root)
+    } else {
+        wanted
+    };
     let mut out = String::new();
-    writeln!(out, "| benchmark | runtime (ours) | others (median) | ours / fastest other |").unwrap();
+    writeln!(
+        out,
+        "| benchmark | runtime (ours) | others (median) | ours / fastest other |"
+    )
+    .unwrap();
     writeln!(out, "|---|---|---|---|").unwrap();
     for group in groups {
         let dir = root.join(&group);
@@ -75,7 +83,10 @@ fn main() {
             }
         }
         let Some(ours) = ours else { continue };
-        let fastest = others.iter().map(|(_, ns)| *ns).fold(f64::INFINITY, f64::min);
+        let fastest = others
+            .iter()
+            .map(|(_, ns)| *ns)
+            .fold(f64::INFINITY, f64::min);
         let others_text: Vec<String> = others
             .iter()
             .map(|(name, ns)| format!("{name} {}", human(*ns)))

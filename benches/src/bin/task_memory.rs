@@ -66,7 +66,10 @@ fn main() {
     }
     let exe = std::env::current_exe().expect("current exe");
     for which in ["runtime", "tokio", "smol"] {
-        let status = Command::new(&exe).arg(which).status().expect("run measurement");
+        let status = Command::new(&exe)
+            .arg(which)
+            .status()
+            .expect("run measurement");
         assert!(status.success(), "measurement of {which} failed");
     }
 }

@@ -115,7 +115,7 @@ impl Drop for RestoreOnPending {
 ///
 /// ```
 /// let rt = runtime::Runtime::new().unwrap();
-/// rt.block_on(runtime::spawn(async {
+/// rt.block_on(rt.spawn(async {
 ///     let mut sum = 0u64;
 ///     for i in 0..100_000u64 {
 ///         sum += i;
