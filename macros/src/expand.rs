@@ -73,7 +73,10 @@ pub(crate) fn expand(kind: Kind, func: AsyncFn, config: &Config, test_attr: bool
     let async_span = sig.asyncness.map_or_else(Span::call_site, |a| a.span);
     let future = match &output {
         Some(ty) => {
+            // A body that only panics (a `#[should_panic]` test) is a
+            // diverging block in that `let`: not the user's mistake.
             let typed = quote! {
+                #[allow(clippy::diverging_sub_expression)]
                 let #ret: #ty = #user_block;
                 #[allow(unreachable_code, clippy::implicit_return)]
                 #ret
