@@ -45,7 +45,8 @@ fn main_default() {
             "fn main() {",
             "::runtime::Builder::multi_thread().build()",
             r#".expect("failed to build the runtime in #[runtime::main]")"#,
-            "async move { let ret: () = { work().await };",
+            "async move {",
+            "#[allow(clippy::diverging_sub_expression)] let ret: () = { work().await };",
             ".block_on(body)",
         ],
     );
@@ -185,7 +186,8 @@ fn a_non_main_function_may_take_arguments() {
         &e,
         &[
             "fn run(x: u32) -> u32 {",
-            "async move { let ret: u32 = { x };",
+            "async move {",
+            "let ret: u32 = { x };",
         ],
     );
     assert_lacks(&e, &["compile_error"]);
