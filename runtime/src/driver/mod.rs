@@ -1,127 +1,82 @@
 //! The driver: what a parked worker blocks in.
 //!
-//! One driver per runtime (never a process-global one), built around one
-//! `polling::Poller`. At any time at most one thread owns the [`Driver`]
-//! (the multi-thread scheduler keeps it behind a try-lock: the first worker
-//! to park takes it, the others park on a condition variable); any thread
-//! may use the [`Handle`] to wake the owner (`unpark`).
+//! One driver per runtime (never a process-global one): an I/O reactor
+//! built around one `polling::Poller` (`io/`) and the timers (`time/`). At
+//! any time at most one thread owns the [`Driver`] (the multi-thread
+//! scheduler keeps it behind a try-lock: the first worker to park takes it,
+//! the others park on a condition variable); any thread may use the
+//! [`Handle`] to register I/O sources, start timers, or wake the owner.
 //!
-//! `Driver::park` is the seam where the I/O reactor and the timer wheel plug
-//! in: it blocks in `Poller::wait` until an I/O event, a wake-up from
-//! `Handle::unpark`, or the timeout; then it dispatches what it received.
 //! Schedulers call it in two ways:
-//! * `park(handle, None)`: an idle worker blocks until there is something
-//!   to do;
-//! * `park(handle, Some(Duration::ZERO))`: a busy worker polls for readiness
-//!   without blocking, every few dozen ticks, so CPU-heavy tasks do not
-//!   starve I/O.
+//! * [`Driver::park`]: an idle worker blocks in `Poller::wait` until an I/O
+//!   event, a wake-up ([`Handle::unpark`]) or the next timer deadline, then
+//!   dispatches the readiness and fires the due timers;
+//! * [`Driver::poll`]: a busy worker, every few dozen tasks, collects
+//!   readiness without blocking (only if any source is registered: the
+//!   poll costs several syscalls) and fires due timers, so CPU-heavy tasks
+//!   starve neither I/O nor timers.
 
+// Until `runtime::net` is built on it, only the reactor's tests use the
+// registration API.
 #[cfg(not(any(loom, miri)))]
-mod imp {
-    use std::io;
-    use std::time::Duration;
-
-    /// The blocking half: only one thread uses it at a time.
-    pub(crate) struct Driver {
-        events: polling::Events,
-    }
-
-    /// The shared half: wakes the driver's owner.
-    pub(crate) struct Handle {
-        poller: polling::Poller,
-    }
-
-    impl Driver {
-        pub(crate) fn new() -> io::Result<(Driver, Handle)> {
-            let poller = polling::Poller::new()?;
-            let driver = Driver {
-                events: polling::Events::new(),
-            };
-            Ok((driver, Handle { poller }))
-        }
-
-        /// Blocks until woken, an event arrives, or `timeout` passes.
-        pub(crate) fn park(&mut self, handle: &Handle, timeout: Option<Duration>) {
-            self.events.clear();
-            match handle.poller.wait(&mut self.events, timeout) {
-                Ok(_) => {}
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                // epoll_wait only fails on a bad fd or a bad buffer, i.e. a
-                // bug in this crate or in polling.
-                Err(err) => panic!("the runtime's I/O driver failed to poll: {err}"),
-            }
-        }
-
-        /// Releases every resource still registered; called once, when the
-        /// runtime shuts down.
-        pub(crate) fn shutdown(&mut self, _handle: &Handle) {}
-    }
-
-    impl Handle {
-        /// Wakes the thread parked in the driver, or makes its next park
-        /// return at once.
-        pub(crate) fn unpark(&self) {
-            // `notify` only fails if the eventfd write fails, which cannot
-            // happen for a counter this far from overflow.
-            let _ = self.poller.notify();
-        }
-    }
-}
-
+#[allow(dead_code, unused_imports)]
+pub(crate) mod io;
 #[cfg(any(loom, miri))]
-mod imp {
-    //! Under loom and Miri the driver is a flag and a condition variable:
-    //! loom checks the parking protocol around it, not the OS, and Miri
-    //! cannot run `polling` (it has no `timerfd`).
-    use crate::loom::{Condvar, Mutex};
-    use std::io;
-    use std::time::Duration;
+#[path = "io_mock.rs"]
+pub(crate) mod io;
+pub(crate) mod time;
 
-    pub(crate) struct Driver {
-        _private: (),
+use std::time::Duration;
+
+/// The blocking half: only one thread uses it at a time.
+pub(crate) struct Driver {
+    io: io::Driver,
+}
+
+/// The shared half.
+pub(crate) struct Handle {
+    pub(crate) io: io::Handle,
+    pub(crate) time: time::Handle,
+}
+
+impl Driver {
+    pub(crate) fn new() -> std::io::Result<(Driver, Handle)> {
+        let (io, io_handle) = io::Driver::new()?;
+        let handle = Handle {
+            io: io_handle,
+            time: time::Handle::new(),
+        };
+        Ok((Driver { io }, handle))
     }
 
-    pub(crate) struct Handle {
-        notified: Mutex<bool>,
-        condvar: Condvar,
+    /// Blocks until woken, an I/O event arrives, `timeout` passes or the
+    /// next timer is due; then dispatches readiness and fires timers.
+    pub(crate) fn park(&mut self, handle: &Handle, timeout: Option<Duration>) {
+        let timeout = handle.time.park_timeout(timeout);
+        self.io.park(&handle.io, timeout);
+        handle.time.process();
     }
 
-    impl Driver {
-        pub(crate) fn new() -> io::Result<(Driver, Handle)> {
-            let handle = Handle {
-                notified: Mutex::new(false),
-                condvar: Condvar::new(),
-            };
-            Ok((Driver { _private: () }, handle))
+    /// Collects readiness and fires due timers without blocking.
+    pub(crate) fn poll(&mut self, handle: &Handle) {
+        if handle.io.has_sources() {
+            self.io.park(&handle.io, Some(Duration::ZERO));
         }
-
-        pub(crate) fn park(&mut self, handle: &Handle, timeout: Option<Duration>) {
-            let mut notified = handle.notified.lock();
-            match timeout {
-                Some(Duration::ZERO) => {}
-                Some(timeout) => {
-                    if !*notified {
-                        notified = handle.condvar.wait_timeout(notified, timeout).0;
-                    }
-                }
-                None => {
-                    while !*notified {
-                        notified = handle.condvar.wait(notified);
-                    }
-                }
-            }
-            *notified = false;
-        }
-
-        pub(crate) fn shutdown(&mut self, _handle: &Handle) {}
+        handle.time.process();
     }
 
-    impl Handle {
-        pub(crate) fn unpark(&self) {
-            *self.notified.lock() = true;
-            self.condvar.notify_one();
-        }
+    /// Releases every resource still registered; called once, when the
+    /// runtime shuts down, after the workers stopped.
+    pub(crate) fn shutdown(&mut self, handle: &Handle) {
+        handle.io.shutdown();
+        handle.time.shutdown();
     }
 }
 
-pub(crate) use imp::{Driver, Handle};
+impl Handle {
+    /// Wakes the thread parked in the driver, or makes its next park
+    /// return at once.
+    pub(crate) fn unpark(&self) {
+        self.io.unpark();
+    }
+}

@@ -163,7 +163,7 @@ impl Context {
             core.driver.take().expect("current_thread driver missing")
         };
         if timeout == Some(Duration::ZERO) {
-            driver.park(&handle.driver, timeout);
+            driver.poll(&handle.driver);
         } else {
             handle.shared.parked.store(true, Ordering::SeqCst);
             let local_work = self

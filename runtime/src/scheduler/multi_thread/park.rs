@@ -22,7 +22,6 @@
 
 use crate::driver::{self, Driver};
 use crate::loom::{Arc, AtomicUsize, Condvar, Mutex, Ordering};
-use std::time::Duration;
 
 const EMPTY: usize = 0;
 const PARKED_CONDVAR: usize = 1;
@@ -94,7 +93,7 @@ impl Parker {
     /// Pending notifications stay pending for the next `park`.
     pub(crate) fn poll_driver(&mut self, handle: &driver::Handle) {
         if let Some(mut driver) = self.inner.shared.driver.try_lock() {
-            driver.park(handle, Some(Duration::ZERO));
+            driver.poll(handle);
         }
     }
 }

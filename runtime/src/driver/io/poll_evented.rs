@@ -1,0 +1,108 @@
+//! `PollEvented`: an owned non-blocking I/O object plus its registration,
+//! deregistered before it is closed.
+
+use super::Registration;
+use super::scheduled_io::Direction;
+use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
+use std::task::{Context, Poll};
+
+/// Owns `E` (a non-blocking socket or pipe) and its reactor registration.
+///
+/// Invariant: while `io` is `Some`, its descriptor is registered under
+/// `registration`; `Drop` and `into_inner` deregister it before the
+/// descriptor can be closed, as `polling` requires.
+pub(crate) struct PollEvented<E: AsFd> {
+    io: Option<E>,
+    registration: Registration,
+}
+
+impl<E: AsFd> PollEvented<E> {
+    /// Registers `io`, which must already be in non-blocking mode.
+    pub(crate) fn new(io: E) -> io::Result<PollEvented<E>> {
+        let registration = Registration::new(io.as_fd())?;
+        Ok(PollEvented {
+            io: Some(io),
+            registration,
+        })
+    }
+
+    pub(crate) fn get_ref(&self) -> &E {
+        self.io.as_ref().expect("PollEvented used after into_inner")
+    }
+
+    pub(crate) fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
+    /// Deregisters and returns the I/O object.
+    pub(crate) fn into_inner(mut self) -> io::Result<E> {
+        let io = self.io.take().expect("PollEvented used after into_inner");
+        self.registration.deregister(io.as_fd())?;
+        Ok(io)
+    }
+
+    /// Runs `op` on the object once it is ready in `direction`.
+    pub(crate) fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        mut op: impl FnMut(&E) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        let io = self.get_ref();
+        self.registration.poll_io(cx, direction, || op(io))
+    }
+
+    /// `poll_io` as a future.
+    pub(crate) async fn async_io<R>(
+        &self,
+        direction: Direction,
+        mut op: impl FnMut(&E) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let io = self.get_ref();
+        self.registration.async_io(direction, || op(io)).await
+    }
+}
+
+impl<E: AsFd> PollEvented<E>
+where
+    for<'a> &'a E: Read + Write,
+{
+    /// `AsyncRead::poll_read` for objects whose `&E` reads.
+    pub(crate) fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(cx, Direction::Read, |mut io| io.read(buf))
+    }
+
+    /// `AsyncWrite::poll_write` for objects whose `&E` writes.
+    pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.poll_io(cx, Direction::Write, |mut io| io.write(buf))
+    }
+
+    /// `AsyncWrite::poll_write_vectored`.
+    pub(crate) fn poll_write_vectored(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(cx, Direction::Write, |mut io| io.write_vectored(bufs))
+    }
+}
+
+impl<E: AsFd> Drop for PollEvented<E> {
+    fn drop(&mut self) {
+        if let Some(io) = self.io.take() {
+            // Deregister first, then close (by dropping `io`).
+            let _ = self.registration.deregister(io.as_fd());
+        }
+    }
+}
+
+impl<E: AsFd + std::fmt::Debug> std::fmt::Debug for PollEvented<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollEvented").field("io", &self.io).finish()
+    }
+}

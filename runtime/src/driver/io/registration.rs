@@ -1,0 +1,85 @@
+//! `Registration`: a source registered with the current runtime's reactor,
+//! and the readiness loop every I/O operation runs.
+
+use super::scheduled_io::{Direction, ReadyEvent, ScheduledIo};
+use super::shutdown_error;
+use crate::context;
+use crate::scheduler;
+use crate::task::coop;
+use std::io;
+use std::os::fd::BorrowedFd;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+/// A registered source. Deregistration is explicit (`deregister`), because
+/// it needs the descriptor, which the registration does not own.
+pub(crate) struct Registration {
+    /// Keeps the runtime's driver alive as long as the source is.
+    handle: scheduler::Handle,
+    key: usize,
+    io: Arc<ScheduledIo>,
+}
+
+impl Registration {
+    /// Registers `fd` with the reactor of the runtime this thread is in.
+    pub(crate) fn new(fd: BorrowedFd<'_>) -> io::Result<Registration> {
+        let handle = context::with_current(Clone::clone).map_err(|missing| {
+            io::Error::other(format!(
+                "an I/O resource was {missing} (it must be created inside a runtime, whose \
+                 reactor will drive it)"
+            ))
+        })?;
+        let (key, io) = handle.driver().io.register(fd)?;
+        Ok(Registration { handle, key, io })
+    }
+
+    /// Ready to try an operation in `direction`. Spends one unit of the
+    /// task's cooperative budget when it is.
+    pub(crate) fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        let coop = ready!(coop::poll_proceed(cx));
+        let event = ready!(self.io.poll_readiness(cx, direction));
+        if event.is_shutdown() {
+            return Poll::Ready(Err(shutdown_error()));
+        }
+        coop.made_progress();
+        Poll::Ready(Ok(event))
+    }
+
+    /// Runs `op` (a non-blocking syscall) once the source is ready in
+    /// `direction`, retrying on `WouldBlock` after the next edge.
+    pub(crate) fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, direction))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.io.clear_readiness(event, direction);
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// `poll_io` as a future.
+    pub(crate) async fn async_io<R>(
+        &self,
+        direction: Direction,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        std::future::poll_fn(|cx| self.poll_io(cx, direction, &mut op)).await
+    }
+
+    /// Removes the registration. `fd` is the registered descriptor, still
+    /// open.
+    pub(crate) fn deregister(&self, fd: BorrowedFd<'_>) -> io::Result<()> {
+        self.handle.driver().io.deregister(fd, self.key)
+    }
+}
