@@ -65,6 +65,7 @@
 
 mod blocking;
 mod builder;
+mod combinators;
 mod context;
 mod driver;
 mod handle;
@@ -82,3 +83,9 @@ pub use task::{spawn, spawn_blocking, yield_now};
 
 pub use runtime_macros::{main, test};
 pub use runtime_sync as sync;
+
+/// Support for the macros; not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::combinators::{MaybeDone, TryMaybeDone};
+}

@@ -65,6 +65,10 @@ mod yield_now;
 #[cfg(test)]
 mod tests;
 
+pub use crate::combinators::{
+    AsCompleted, Gather, Join, ReturnWhen, TaskGroup, TaskGroupError, TryGather, Wait, WaitOutput,
+    as_completed, gather, try_gather, wait,
+};
 pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;
 pub use id::TaskId;

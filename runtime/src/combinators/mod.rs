@@ -1,0 +1,19 @@
+//! Composing tasks and futures the asyncio way: `gather`, `as_completed`,
+//! `wait`, `TaskGroup`.
+//!
+//! All of them run their futures concurrently *inside the awaiting task*
+//! (spawn first to run them in parallel on several workers) and share one
+//! engine, `FutureSet`, which polls only the futures that were woken.
+
+mod as_completed;
+mod future_set;
+mod gather;
+mod maybe_done;
+mod task_group;
+mod wait;
+
+pub use as_completed::{AsCompleted, as_completed};
+pub use gather::{Gather, TryGather, gather, try_gather};
+pub use maybe_done::{MaybeDone, TryMaybeDone};
+pub use task_group::{Join, TaskGroup, TaskGroupError};
+pub use wait::{ReturnWhen, Wait, WaitOutput, wait};

@@ -1,0 +1,202 @@
+//! gather!, try_gather!, task::gather, task::try_gather, as_completed.
+
+use runtime::task::{as_completed, gather, try_gather};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tests::{DropCounter, Gate, all_runtimes, multi, scaled};
+
+async fn after_yields<T>(n: usize, value: T) -> T {
+    for _ in 0..n {
+        runtime::yield_now().await;
+    }
+    value
+}
+
+#[test]
+fn gather_macro_gives_a_tuple_of_mixed_types() {
+    for (name, rt) in all_runtimes() {
+        let (a, b, c) = rt.block_on(async {
+            runtime::gather!(after_yields(3, 1u8), after_yields(1, "two"), async {
+                3.0f64
+            })
+            .await
+        });
+        assert_eq!((a, b, c), (1, "two", 3.0), "{name}");
+    }
+}
+
+#[test]
+fn gather_macro_futures_may_borrow_locals() {
+    let rt = tests::current();
+    let data = vec![1, 2, 3];
+    let (sum, len) = rt.block_on(async {
+        runtime::gather!(async { data.iter().sum::<i32>() }, async { data.len() }).await
+    });
+    assert_eq!((sum, len), (6, 3));
+    assert_eq!(data, [1, 2, 3], "still ours");
+}
+
+#[test]
+fn gather_macro_runs_concurrently_not_one_after_another() {
+    // b can only finish after a opened the gate: sequential awaiting would
+    // deadlock on b first.
+    let rt = tests::current();
+    let gate = Gate::new();
+    let (a, b) = rt.block_on(async {
+        runtime::gather!(
+            async {
+                gate.wait().await;
+                "b waited"
+            },
+            async {
+                gate.open();
+                "a opened"
+            },
+        )
+        .await
+    });
+    assert_eq!((a, b), ("b waited", "a opened"));
+}
+
+#[test]
+fn try_gather_macro_returns_the_first_error_at_once() {
+    let rt = tests::current();
+    let out: Result<(u8, u8), &str> = rt.block_on(async {
+        runtime::try_gather!(
+            async {
+                std::future::pending::<()>().await;
+                Ok(1)
+            },
+            async { Err("failed") },
+        )
+        .await
+    });
+    assert_eq!(out, Err("failed"));
+    let ok: Result<(u8, &str), ()> =
+        rt.block_on(async { runtime::try_gather!(async { Ok(1) }, async { Ok("x") }).await });
+    assert_eq!(ok, Ok((1, "x")));
+}
+
+#[test]
+fn gather_keeps_input_order_whatever_the_completion_order() {
+    for (name, rt) in all_runtimes() {
+        let out = rt.block_on(async {
+            // Later inputs finish first.
+            let futures = (0..10usize).map(|i| after_yields(10 - i, i));
+            gather(futures).await
+        });
+        assert_eq!(out, (0..10).collect::<Vec<_>>(), "{name}");
+    }
+}
+
+#[test]
+fn gather_of_join_handles_reports_each_task() {
+    let rt = multi(2);
+    let out = rt.block_on(async {
+        let handles = vec![
+            runtime::spawn(async { 1 }),
+            runtime::spawn(async { panic!("task 2") }),
+            runtime::spawn(async { 3 }),
+        ];
+        gather(handles).await
+    });
+    assert_eq!(*out[0].as_ref().unwrap(), 1);
+    assert!(out[1].as_ref().unwrap_err().is_panic());
+    assert_eq!(*out[2].as_ref().unwrap(), 3);
+}
+
+#[test]
+fn gather_many_handles_polls_only_woken_ones() {
+    // With poll-everything-on-every-wake this would take n² polls; count
+    // the polls of a wrapper to see that it stays linear.
+    let rt = multi(2);
+    let polls = Arc::new(AtomicUsize::new(0));
+    let n = scaled(20_000);
+    rt.block_on({
+        let polls = polls.clone();
+        async move {
+            let wrapped = (0..n).map(|i| {
+                let polls = polls.clone();
+                let mut handle = runtime::spawn(async move { i });
+                std::future::poll_fn(move |cx| {
+                    polls.fetch_add(1, Ordering::Relaxed);
+                    std::pin::Pin::new(&mut handle).poll(cx)
+                })
+            });
+            let out = gather(wrapped).await;
+            assert_eq!(out.len(), n);
+            assert!(
+                out.iter()
+                    .enumerate()
+                    .all(|(i, r)| *r.as_ref().unwrap() == i)
+            );
+        }
+    });
+    let polls = polls.load(Ordering::SeqCst);
+    assert!(polls <= 4 * n, "{polls} polls for {n} handles");
+}
+
+#[test]
+fn try_gather_stops_at_the_first_error_and_drops_the_rest() {
+    let rt = tests::current();
+    let drops = DropCounter::new();
+    let out = rt.block_on({
+        let drops = drops.clone();
+        async move {
+            let futures = (0..5).map(|i| {
+                let token = drops.token();
+                async move {
+                    let _token = token;
+                    if i == 2 {
+                        return Err(format!("input {i} is bad"));
+                    }
+                    std::future::pending::<()>().await;
+                    Ok(i)
+                }
+            });
+            try_gather(futures).await
+        }
+    });
+    assert_eq!(out, Err("input 2 is bad".to_string()));
+    assert_eq!(drops.count(), 5);
+}
+
+#[test]
+fn as_completed_yields_earliest_first() {
+    for (name, rt) in all_runtimes() {
+        let order = rt.block_on(async {
+            let mut stream = as_completed([
+                after_yields(30, "slow"),
+                after_yields(0, "instant"),
+                after_yields(10, "medium"),
+            ]);
+            assert_eq!(stream.remaining(), 3);
+            let mut order = Vec::new();
+            while let Some(x) = stream.next().await {
+                order.push(x);
+            }
+            order
+        });
+        assert_eq!(order, ["instant", "medium", "slow"], "{name}");
+    }
+}
+
+#[test]
+fn as_completed_is_a_stream() {
+    use futures_core::Stream;
+    let rt = tests::current();
+    rt.block_on(async {
+        let mut stream = as_completed((1..=2).map(|i| async move { i }));
+        assert_eq!(stream.size_hint(), (2, Some(2)));
+        let mut got = Vec::new();
+        while let Some(x) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await
+        {
+            got.push(x);
+        }
+        got.sort();
+        assert_eq!(got, [1, 2]);
+    });
+}
+
+use std::future::Future;

@@ -1,0 +1,108 @@
+//! task::wait: asyncio.wait with return_when.
+
+use runtime::task::{ReturnWhen, wait};
+use tests::{Gate, all_runtimes};
+
+#[test]
+fn first_completed_returns_done_and_pending() {
+    for (name, rt) in all_runtimes() {
+        rt.block_on(async {
+            let gate = Gate::new();
+            let g = gate.clone();
+            let handles = vec![
+                runtime::spawn(async move {
+                    g.wait().await;
+                    1
+                }),
+                runtime::spawn(async { 2 }),
+            ];
+            let (done, pending) = wait(handles, ReturnWhen::FirstCompleted).await;
+            assert_eq!(done.len(), 1, "{name}");
+            assert_eq!(*done[0].as_ref().unwrap(), 2);
+            assert_eq!(pending.len(), 1);
+            gate.open();
+            let rest = pending.into_iter().next().unwrap().await.unwrap();
+            assert_eq!(rest, 1);
+        });
+    }
+}
+
+#[test]
+fn first_exception_waits_for_a_failure() {
+    let rt = tests::multi(2);
+    rt.block_on(async {
+        let handles = vec![
+            runtime::spawn(async { 1 }),
+            runtime::spawn(async { panic!("failure") }),
+            runtime::spawn(std::future::pending::<i32>()),
+        ];
+        let (done, pending) = wait(handles, ReturnWhen::FirstException).await;
+        assert!(done.iter().any(|r| r.as_ref().is_err_and(|e| e.is_panic())));
+        assert_eq!(
+            pending.len(),
+            1,
+            "the pending task is returned, not cancelled"
+        );
+        assert!(!pending[0].is_finished());
+        pending[0].abort();
+    });
+}
+
+#[test]
+fn first_exception_without_failures_is_all_completed() {
+    let rt = tests::current();
+    rt.block_on(async {
+        let handles = (0..4).map(|i| runtime::spawn(async move { i })).collect();
+        let (done, pending) = wait(handles, ReturnWhen::FirstException).await;
+        assert_eq!(done.len(), 4);
+        assert!(pending.is_empty());
+    });
+}
+
+#[test]
+fn all_completed_keeps_input_order() {
+    let rt = tests::multi(2);
+    rt.block_on(async {
+        let handles = (0..8u64)
+            .map(|i| {
+                runtime::spawn(async move {
+                    for _ in 0..(8 - i) {
+                        runtime::yield_now().await;
+                    }
+                    i
+                })
+            })
+            .collect();
+        let (done, pending) = wait(handles, ReturnWhen::AllCompleted).await;
+        assert!(pending.is_empty());
+        let values: Vec<u64> = done.into_iter().map(Result::unwrap).collect();
+        assert_eq!(values, (0..8).collect::<Vec<_>>());
+    });
+}
+
+#[test]
+fn every_finished_task_is_in_done() {
+    // Two tasks finish before wait is even polled: FirstCompleted still
+    // reports both.
+    let rt = tests::current();
+    rt.block_on(async {
+        let a = runtime::spawn(async { 'a' });
+        let b = runtime::spawn(async { 'b' });
+        while !(a.is_finished() && b.is_finished()) {
+            runtime::yield_now().await;
+        }
+        let (done, pending) = wait(vec![a, b], ReturnWhen::FirstCompleted).await;
+        assert_eq!(done.len(), 2);
+        assert!(pending.is_empty());
+    });
+}
+
+#[test]
+fn empty_input_returns_at_once() {
+    let rt = tests::current();
+    let (done, pending) = rt.block_on(wait(
+        Vec::<runtime::task::JoinHandle<()>>::new(),
+        ReturnWhen::AllCompleted,
+    ));
+    assert!(done.is_empty() && pending.is_empty());
+}
