@@ -73,6 +73,7 @@ mod loom;
 mod metrics;
 mod runtime;
 mod scheduler;
+pub mod stream;
 pub mod task;
 
 pub use builder::Builder;
