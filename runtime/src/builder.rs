@@ -1,6 +1,7 @@
 //! `Builder`: configures and starts a `Runtime`.
 
 use crate::blocking::{self, BlockingPool};
+use crate::debug::{DebugMode, SlowPoll, SlowPollCallback, print_to_stderr};
 use crate::driver::Driver;
 use crate::handle::Handle;
 use crate::runtime::{Runtime, Scheduler};
@@ -12,6 +13,11 @@ use std::time::Duration;
 
 /// The environment variable that sets the default number of workers.
 const WORKER_THREADS_ENV: &str = "RUNTIME_WORKER_THREADS";
+/// The environment variable that turns debug mode on (asyncio's
+/// `PYTHONASYNCIODEBUG`).
+const DEBUG_ENV: &str = "RUNTIME_DEBUG";
+/// Debug mode's threshold when turned on without one (asyncio's 100 ms).
+const DEFAULT_SLOW_POLL: Duration = Duration::from_millis(100);
 
 type ThreadNameFn = Arc<dyn Fn(usize) -> String + Send + Sync>;
 
@@ -45,6 +51,8 @@ pub struct Builder {
     keep_alive: Duration,
     global_queue_interval: Option<u32>,
     event_interval: u32,
+    slow_poll_threshold: Option<Duration>,
+    on_slow_poll: Option<SlowPollCallback>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +99,8 @@ impl Builder {
             keep_alive: Duration::from_secs(10),
             global_queue_interval: None,
             event_interval: 61,
+            slow_poll_threshold: None,
+            on_slow_poll: None,
         }
     }
 
@@ -233,6 +243,69 @@ impl Builder {
         self
     }
 
+    /// Turns on debug mode: asyncio's `asyncio.run(main(), debug=True)` and
+    /// `loop.slow_callback_duration`.
+    ///
+    /// A poll of a task that runs longer than `threshold` is reported once,
+    /// with the task's id, where it was spawned and how long it ran; a poll
+    /// that is *still* running after `threshold` is reported by a watchdog
+    /// thread while it blocks its worker. A task that panics with nobody
+    /// left to await it is reported on stderr. Reports go to stderr, one
+    /// line each, unless [`on_slow_poll`](Self::on_slow_poll) says otherwise.
+    /// Setting the environment variable `RUNTIME_DEBUG=1` (asyncio's
+    /// `PYTHONASYNCIODEBUG`) turns debug mode on at 100 ms for runtimes that
+    /// do not set a threshold. Outside debug mode none of this costs
+    /// anything.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::multi_thread()
+    ///     .slow_poll_threshold(Duration::from_millis(100))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn slow_poll_threshold(&mut self, threshold: Duration) -> &mut Self {
+        self.slow_poll_threshold = Some(threshold);
+        self
+    }
+
+    /// Where debug mode's slow-poll reports go (default: one line on
+    /// stderr). Turns debug mode on at 100 ms if no threshold was set. The
+    /// callback runs on the worker that finished the slow poll, or on the
+    /// watchdog thread for a poll that is still running; keep it short.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::current_thread()
+    ///     .on_slow_poll(|slow| eprintln!("slow: {slow}"))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_slow_poll(
+        &mut self,
+        callback: impl Fn(&SlowPoll) + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.on_slow_poll = Some(Arc::new(callback));
+        self
+    }
+
+    /// The debug-mode state for `workers` workers, if debug mode is on.
+    fn debug_mode(&self, workers: usize) -> Option<Arc<DebugMode>> {
+        let from_env = || {
+            std::env::var(DEBUG_ENV)
+                .ok()
+                .filter(|v| !v.is_empty() && v != "0")
+                .map(|_| DEFAULT_SLOW_POLL)
+        };
+        let threshold = self
+            .slow_poll_threshold
+            .or_else(|| self.on_slow_poll.as_ref().map(|_| DEFAULT_SLOW_POLL))
+            .or_else(from_env)?;
+        let callback = self.on_slow_poll.clone().unwrap_or_else(print_to_stderr);
+        Some(DebugMode::new(threshold, callback, workers))
+    }
+
     /// Starts the runtime: asyncio's `asyncio.new_event_loop()`.
     ///
     /// Fails if the OS refuses a resource (the poller's file descriptors, a
@@ -259,6 +332,7 @@ impl Builder {
                     Some(n) => n,
                     None => default_worker_threads()?,
                 };
+                let debug = self.debug_mode(workers);
                 let config = multi_thread::Config {
                     global_queue_interval: self.global_queue_interval.unwrap_or(61),
                     event_interval: self.event_interval,
@@ -274,7 +348,11 @@ impl Builder {
                     spawner,
                     config,
                     &threads,
+                    debug.clone(),
                 )?;
+                if let Some(debug) = &debug {
+                    debug.start_watchdog()?;
+                }
                 (
                     Scheduler::MultiThread(Some(workers)),
                     scheduler::Handle::MultiThread(handle),
@@ -285,7 +363,17 @@ impl Builder {
                     global_queue_interval: self.global_queue_interval.unwrap_or(31),
                     event_interval: self.event_interval,
                 };
-                let handle = current_thread::Handle::new(driver, driver_handle, spawner, config);
+                let debug = self.debug_mode(1);
+                let handle = current_thread::Handle::new(
+                    driver,
+                    driver_handle,
+                    spawner,
+                    config,
+                    debug.clone(),
+                );
+                if let Some(debug) = &debug {
+                    debug.start_watchdog()?;
+                }
                 (
                     Scheduler::CurrentThread,
                     scheduler::Handle::CurrentThread(handle),
@@ -327,6 +415,7 @@ impl fmt::Debug for Builder {
             .field("thread_keep_alive", &self.keep_alive)
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
+            .field("slow_poll_threshold", &self.slow_poll_threshold)
             .finish_non_exhaustive()
     }
 }

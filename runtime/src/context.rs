@@ -16,14 +16,17 @@
 use crate::scheduler;
 use crate::task::TaskId;
 use crate::task::coop::Budget;
+use crate::task::core::Header;
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::ptr::NonNull;
 
 struct Context {
     current: RefCell<Option<scheduler::Handle>>,
     driving: Cell<bool>,
     scheduler: Cell<*const scheduler::Context>,
-    task_id: Cell<Option<TaskId>>,
+    /// The task being polled on this thread.
+    task: Cell<Option<NonNull<Header>>>,
     budget: Cell<Budget>,
 }
 
@@ -33,7 +36,7 @@ thread_local! {
             current: RefCell::new(None),
             driving: Cell::new(false),
             scheduler: Cell::new(std::ptr::null()),
-            task_id: Cell::new(None),
+            task: Cell::new(None),
             budget: Cell::new(Budget::unconstrained()),
         }
     };
@@ -155,23 +158,33 @@ pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R
     f(unsafe { ptr.as_ref() })
 }
 
-/// Runs `f` with `id` as the current task.
-pub(crate) fn with_current_task<R>(id: TaskId, f: impl FnOnce() -> R) -> R {
-    struct Reset(Option<TaskId>);
+/// Runs `f` (a poll, or the drop of a future) with `task` as the current
+/// task. The caller holds a reference to the task for the duration.
+pub(crate) fn with_current_task<R>(task: NonNull<Header>, f: impl FnOnce() -> R) -> R {
+    struct Reset(Option<NonNull<Header>>);
     impl Drop for Reset {
         fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|cx| cx.task_id.set(self.0));
+            let _ = CONTEXT.try_with(|cx| cx.task.set(self.0));
         }
     }
     let prev = CONTEXT
-        .try_with(|cx| cx.task_id.replace(Some(id)))
+        .try_with(|cx| cx.task.replace(Some(task)))
         .unwrap_or(None);
     let _reset = Reset(prev);
     f()
 }
 
+/// Runs `f` with the header of the task being polled on this thread.
+pub(crate) fn with_current_task_header<R>(f: impl FnOnce(&Header) -> R) -> Option<R> {
+    let task = CONTEXT.try_with(|cx| cx.task.get()).ok().flatten()?;
+    // SAFETY: `with_current_task` sets the pointer only while its caller
+    // (the task's poller, holding a reference) runs `f`, and resets it
+    // before that reference can go away.
+    Some(f(unsafe { task.as_ref() }))
+}
+
 pub(crate) fn current_task_id() -> Option<TaskId> {
-    CONTEXT.try_with(|cx| cx.task_id.get()).unwrap_or(None)
+    with_current_task_header(Header::id)
 }
 
 /// The current poll's budget (`None` when the thread-locals are gone).

@@ -3,7 +3,7 @@
 use crate::context;
 use crate::metrics::RuntimeMetrics;
 use crate::scheduler::{self, park_thread};
-use crate::task::{JoinHandle, TaskId};
+use crate::task::{JoinHandle, TaskMeta};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -95,7 +95,7 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.inner.spawn(future, TaskId::next())
+        self.inner.spawn(future, TaskMeta::here())
     }
 
     /// Runs a blocking closure on this runtime's blocking pool: asyncio's
@@ -112,7 +112,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.spawn_blocking(f)
+        self.inner.spawn_blocking(f, TaskMeta::here())
     }
 
     /// Runs `future` to completion on the calling thread with this runtime
@@ -184,6 +184,23 @@ impl Handle {
             scheduler::Handle::MultiThread(_) => RuntimeFlavor::MultiThread,
             scheduler::Handle::CurrentThread(_) => RuntimeFlavor::CurrentThread,
         }
+    }
+
+    /// Every task alive on this runtime, with where it was spawned, its
+    /// state, what it waits on, its poll count and its age: asyncio's
+    /// `asyncio.all_tasks()`. Blocking closures (`spawn_blocking`) are not
+    /// listed. Reading the dump briefly locks each shard of the task list;
+    /// it never stops a worker.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let waiting = rt.spawn(std::future::pending::<()>());
+    /// let dump = rt.handle().dump();
+    /// assert_eq!(dump.len(), 1);
+    /// assert_eq!(dump[0].id(), waiting.id());
+    /// ```
+    pub fn dump(&self) -> Vec<crate::debug::TaskInfo> {
+        self.inner.dump()
     }
 
     /// A snapshot of the runtime's counters. Reading them never stops a

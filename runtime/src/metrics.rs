@@ -35,6 +35,7 @@ pub struct RuntimeMetrics {
     workers: Vec<WorkerSnapshot>,
     num_blocking_threads: usize,
     num_idle_blocking_threads: usize,
+    io_readiness_count: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -53,6 +54,7 @@ impl RuntimeMetrics {
         let blocking = handle.blocking_spawner();
         let (num_blocking_threads, num_idle_blocking_threads) =
             (blocking.num_threads(), blocking.num_idle_threads());
+        let io_readiness_count = handle.driver().io.events_dispatched();
         match &handle {
             scheduler::Handle::MultiThread(h) => RuntimeMetrics {
                 num_alive_tasks: h.num_alive_tasks(),
@@ -74,6 +76,7 @@ impl RuntimeMetrics {
                     .collect(),
                 num_blocking_threads,
                 num_idle_blocking_threads,
+                io_readiness_count,
             },
             scheduler::Handle::CurrentThread(h) => RuntimeMetrics {
                 num_alive_tasks: h.num_alive_tasks(),
@@ -85,6 +88,7 @@ impl RuntimeMetrics {
                 }],
                 num_blocking_threads,
                 num_idle_blocking_threads,
+                io_readiness_count,
             },
         }
     }
@@ -273,6 +277,17 @@ impl RuntimeMetrics {
     /// ```
     pub fn num_idle_blocking_threads(&self) -> usize {
         self.num_idle_blocking_threads
+    }
+
+    /// Readiness events the I/O driver received from the OS (each wakes
+    /// the tasks reading or writing one socket).
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let _events = rt.handle().metrics().io_readiness_count();
+    /// ```
+    pub fn io_readiness_count(&self) -> u64 {
+        self.io_readiness_count
     }
 
     #[track_caller]

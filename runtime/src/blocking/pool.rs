@@ -11,7 +11,7 @@ use super::schedule::BlockingSchedule;
 use crate::context;
 use crate::loom::{Condvar, Mutex};
 use crate::scheduler;
-use crate::task::{self, JoinHandle, Notified, TaskId};
+use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -145,12 +145,17 @@ impl Drop for BlockingPool {
 impl Spawner {
     /// Queues `f` to run on a blocking thread of the runtime `handle`.
     #[track_caller]
-    pub(crate) fn spawn_blocking<F, R>(&self, handle: &scheduler::Handle, f: F) -> JoinHandle<R>
+    pub(crate) fn spawn_blocking<F, R>(
+        &self,
+        handle: &scheduler::Handle,
+        f: F,
+        meta: TaskMeta,
+    ) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule, TaskId::next());
+        let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule, meta);
         if let Err(err) = self.spawn_task(task, handle) {
             panic!("runtime::spawn_blocking could not start a blocking thread: {err}");
         }

@@ -56,5 +56,9 @@ impl Handle {
         false
     }
 
+    pub(crate) fn events_dispatched(&self) -> u64 {
+        0
+    }
+
     pub(crate) fn shutdown(&self) {}
 }

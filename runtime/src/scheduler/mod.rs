@@ -11,7 +11,7 @@ pub(crate) mod rand;
 use crate::blocking;
 use crate::driver;
 use crate::loom::Mutex;
-use crate::task::{JoinHandle, TaskId};
+use crate::task::{JoinHandle, TaskMeta};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,23 +32,23 @@ pub(crate) enum Context {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(&self, future: F, id: TaskId) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         match self {
-            Handle::MultiThread(h) => h.spawn(future, id),
-            Handle::CurrentThread(h) => h.spawn(future, id),
+            Handle::MultiThread(h) => h.spawn(future, meta),
+            Handle::CurrentThread(h) => h.spawn(future, meta),
         }
     }
 
-    pub(crate) fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    pub(crate) fn spawn_blocking<F, R>(&self, f: F, meta: TaskMeta) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.blocking_spawner().spawn_blocking(self, f)
+        self.blocking_spawner().spawn_blocking(self, f, meta)
     }
 
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
@@ -58,11 +58,17 @@ impl Handle {
         }
     }
 
-    #[allow(dead_code)] // the time and I/O drivers reach their handles through here
     pub(crate) fn driver(&self) -> &driver::Handle {
         match self {
             Handle::MultiThread(h) => &h.driver,
             Handle::CurrentThread(h) => &h.driver,
+        }
+    }
+
+    pub(crate) fn dump(&self) -> Vec<crate::debug::TaskInfo> {
+        match self {
+            Handle::MultiThread(h) => h.dump(),
+            Handle::CurrentThread(h) => h.dump(),
         }
     }
 

@@ -3,7 +3,9 @@
 //!
 //! ```text
 //! Cell<F, S> (#[repr(C)], one Box)
-//! ├── Header        state word, vtable, id, owned-list links, join waker
+//! ├── Header        state word, vtable, id, owned-list links, join waker,
+//! │                 and the bookkeeping of the task dump (spawn location,
+//! │                 spawn time, poll count, what the task waits on)
 //! ├── scheduler: S  the scheduler the task belongs to
 //! └── stage         Running(F) | Finished(Result<F::Output, JoinError>) | Consumed
 //! ```
@@ -19,17 +21,21 @@
 //! * `header.join_waker`: see `state.rs` (`JOIN_WAKER`): the `JoinHandle`
 //!   while the bit is clear and the task is not complete; read-only for the
 //!   completing task while the bit is set; dropped with the cell.
+//! * `polls`, `waiting`: written only by the owner of `RUNNING` (plain
+//!   relaxed stores, no read-modify-write); read racily by the task dump,
+//!   which only needs a recent value.
 //! * `stage`: the owner of `RUNNING` while the task is not complete; after
 //!   `COMPLETE`, the `JoinHandle` (or the completing task, when there is no
 //!   join interest); and the last reference in `dealloc`.
 
 use super::error::JoinError;
-use super::id::TaskId;
+use super::id::{TaskId, TaskMeta};
 use super::raw::Vtable;
 use super::state::State;
-use crate::loom::UnsafeCell;
+use crate::loom::{AtomicU32, AtomicU64, Ordering, UnsafeCell};
 use std::future::Future;
 use std::marker::PhantomPinned;
+use std::panic::Location;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
@@ -47,6 +53,15 @@ pub(crate) struct Header {
     pub(super) state: State,
     pub(super) vtable: &'static Vtable,
     pub(super) id: TaskId,
+    /// Where the user's code spawned the task.
+    pub(super) location: &'static Location<'static>,
+    /// Spawn time on the coarse clock (`util::coarse_clock`).
+    pub(super) spawned_at: u64,
+    /// Polls so far.
+    pub(super) polls: AtomicU32,
+    /// What the task waited on when its last poll returned `Pending`
+    /// (`debug::WaitingOn`, encoded); 0 when unknown.
+    pub(super) waiting: AtomicU64,
     /// Links in the owned-tasks list; guarded by that list's shard lock.
     pub(super) owned: UnsafeCell<Pointers>,
     /// Woken when the task completes; see the module docs for access rules.
@@ -79,7 +94,7 @@ impl<F: Future, S> Cell<F, S> {
     pub(super) fn allocate(
         future: F,
         scheduler: S,
-        id: TaskId,
+        meta: TaskMeta,
         vtable: &'static Vtable,
         refs: usize,
     ) -> NonNull<Header> {
@@ -87,7 +102,11 @@ impl<F: Future, S> Cell<F, S> {
             header: Header {
                 state: State::new(refs),
                 vtable,
-                id,
+                id: meta.id,
+                location: meta.location,
+                spawned_at: crate::util::coarse_clock::now_nanos(),
+                polls: AtomicU32::new(0),
+                waiting: AtomicU64::new(0),
                 owned: UnsafeCell::new(Pointers {
                     prev: None,
                     next: None,
@@ -155,6 +174,22 @@ impl<F: Future, S> Core<F, S> {
         unsafe { self.set_stage(Stage::Finished(output)) }
     }
 
+    /// Takes the result out, if it is still there (it is not once a
+    /// `JoinHandle` read it).
+    ///
+    /// # Safety
+    /// The caller has exclusive access to the stage.
+    pub(super) unsafe fn take_finished(&self) -> Option<Result<F::Output, JoinError>> {
+        // SAFETY: exclusive access per the caller.
+        let stage = self
+            .stage
+            .with_mut(|ptr| unsafe { std::mem::replace(&mut *ptr, Stage::Consumed) });
+        match stage {
+            Stage::Finished(output) => Some(output),
+            _ => None,
+        }
+    }
+
     /// Takes the result out.
     ///
     /// # Safety
@@ -174,5 +209,40 @@ impl<F: Future, S> Core<F, S> {
 impl Header {
     pub(crate) fn id(&self) -> TaskId {
         self.id
+    }
+
+    pub(crate) fn location(&self) -> &'static Location<'static> {
+        self.location
+    }
+
+    pub(crate) fn spawned_at(&self) -> u64 {
+        self.spawned_at
+    }
+
+    pub(crate) fn polls(&self) -> u32 {
+        self.polls.load(Ordering::Relaxed)
+    }
+
+    /// Called by the owner of `RUNNING` as a poll begins: counts the poll
+    /// and forgets what the task waited on.
+    pub(super) fn start_poll(&self) {
+        // Single writer: a load and a store, no locked instruction.
+        let polls = self.polls.load(Ordering::Relaxed);
+        self.polls.store(polls.wrapping_add(1), Ordering::Relaxed);
+        self.waiting.store(0, Ordering::Relaxed);
+    }
+
+    /// Records what the running task is about to wait on.
+    pub(crate) fn set_waiting(&self, encoded: u64) {
+        self.waiting.store(encoded, Ordering::Relaxed);
+    }
+
+    pub(crate) fn waiting(&self) -> u64 {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// The task's lifecycle as the dump reports it.
+    pub(crate) fn snapshot(&self) -> super::state::Snapshot {
+        self.state.load()
     }
 }

@@ -22,6 +22,13 @@ use std::sync::Mutex;
 /// });
 /// ```
 pub struct JoinError {
+    // Boxed: a task's stored output is a `Result<T, JoinError>`, so a fat
+    // error would make every task cell bigger. Building one (a cancellation
+    // or a panic) is already a slow path.
+    inner: Box<Inner>,
+}
+
+struct Inner {
     id: TaskId,
     repr: Repr,
 }
@@ -37,15 +44,19 @@ enum Repr {
 impl JoinError {
     pub(crate) fn cancelled(id: TaskId) -> JoinError {
         JoinError {
-            id,
-            repr: Repr::Cancelled,
+            inner: Box::new(Inner {
+                id,
+                repr: Repr::Cancelled,
+            }),
         }
     }
 
     pub(crate) fn panic(id: TaskId, payload: Box<dyn Any + Send + 'static>) -> JoinError {
         JoinError {
-            id,
-            repr: Repr::Panic(Mutex::new(payload)),
+            inner: Box::new(Inner {
+                id,
+                repr: Repr::Panic(Mutex::new(payload)),
+            }),
         }
     }
 
@@ -61,7 +72,7 @@ impl JoinError {
     /// });
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.repr, Repr::Cancelled)
+        matches!(self.inner.repr, Repr::Cancelled)
     }
 
     /// True when the task panicked: the exception a failed asyncio task
@@ -75,7 +86,7 @@ impl JoinError {
     /// });
     /// ```
     pub fn is_panic(&self) -> bool {
-        matches!(self.repr, Repr::Panic(_))
+        matches!(self.inner.repr, Repr::Panic(_))
     }
 
     /// The panic payload, to re-raise with `std::panic::resume_unwind`.
@@ -114,11 +125,11 @@ impl JoinError {
     /// });
     /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self.repr {
+        match self.inner.repr {
             Repr::Panic(payload) => Ok(payload
                 .into_inner()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())),
-            Repr::Cancelled => Err(self),
+            Repr::Cancelled => Err(JoinError::cancelled(self.inner.id)),
         }
     }
 
@@ -133,12 +144,12 @@ impl JoinError {
     /// });
     /// ```
     pub fn id(&self) -> TaskId {
-        self.id
+        self.inner.id
     }
 
     /// The panic message, when the payload is a string.
     fn panic_message(&self) -> Option<String> {
-        let Repr::Panic(payload) = &self.repr else {
+        let Repr::Panic(payload) = &self.inner.repr else {
             return None;
         };
         let payload = payload
@@ -159,11 +170,12 @@ pub(crate) fn panic_payload_message(payload: &(dyn Any + Send)) -> Option<&str> 
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.repr {
-            Repr::Cancelled => write!(f, "task {} was cancelled", self.id),
+        let id = self.inner.id;
+        match &self.inner.repr {
+            Repr::Cancelled => write!(f, "task {id} was cancelled"),
             Repr::Panic(_) => match self.panic_message() {
-                Some(message) => write!(f, "task {} panicked with message {:?}", self.id, message),
-                None => write!(f, "task {} panicked", self.id),
+                Some(message) => write!(f, "task {id} panicked with message {message:?}"),
+                None => write!(f, "task {id} panicked"),
             },
         }
     }
@@ -171,11 +183,12 @@ impl fmt::Display for JoinError {
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.repr {
-            Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
+        let id = self.inner.id;
+        match &self.inner.repr {
+            Repr::Cancelled => write!(f, "JoinError::Cancelled({id:?})"),
             Repr::Panic(_) => match self.panic_message() {
-                Some(message) => write!(f, "JoinError::Panic({:?}, {:?}, ...)", self.id, message),
-                None => write!(f, "JoinError::Panic({:?}, ...)", self.id),
+                Some(message) => write!(f, "JoinError::Panic({id:?}, {message:?}, ...)"),
+                None => write!(f, "JoinError::Panic({id:?}, ...)"),
             },
         }
     }
@@ -191,5 +204,17 @@ impl From<JoinError> for std::io::Error {
             std::io::ErrorKind::Other
         };
         std::io::Error::new(kind, err.to_string())
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::JoinError;
+    use std::mem::size_of;
+
+    #[test]
+    fn join_error_is_one_pointer_so_task_cells_stay_small() {
+        assert_eq!(size_of::<JoinError>(), size_of::<usize>());
+        assert_eq!(size_of::<Result<(), JoinError>>(), size_of::<usize>());
     }
 }

@@ -1,7 +1,7 @@
 //! The typed task operations behind the vtable: poll, complete, cancel,
 //! read the output, drop the join handle, free.
 
-use super::core::{Cell, Core, Header};
+use super::core::{Cell, Core, Header, Stage};
 use super::error::JoinError;
 use super::raw::RawTask;
 use super::state::{TransitionToIdle, TransitionToRunning};
@@ -51,7 +51,10 @@ impl<F: Future, S: Schedule> Harness<F, S> {
     pub(super) fn poll(self) {
         match self.header().state.transition_to_running() {
             TransitionToRunning::Success => {
-                if self.poll_inner().is_ready() {
+                self.header().start_poll();
+                let ready = self.poll_inner().is_ready();
+                crate::trace::task_polled(self.header().id, ready);
+                if ready {
                     self.complete();
                     return;
                 }
@@ -88,6 +91,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         let mut cx = Context::from_waker(&waker);
         let core = self.core();
         let id = header.id;
+        let me = self.cell.cast::<Header>();
 
         // If the poll panics, the future is dropped right here (on the
         // worker, with the task id still current) and the panic becomes the
@@ -102,7 +106,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             }
         }
 
-        let result = context::with_current_task(id, || {
+        let result = context::with_current_task(me, || {
             panic::catch_unwind(AssertUnwindSafe(|| {
                 let guard = DropFutureOnPanic(core);
                 // SAFETY: we own RUNNING and the stage is Running.
@@ -118,7 +122,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         };
         // Storing the output drops the future, whose destructor may panic:
         // the output is kept, the destructor's panic is reported.
-        let stored = context::with_current_task(id, || {
+        let stored = context::with_current_task(me, || {
             // SAFETY: we own RUNNING.
             panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.store_output(output) }))
         });
@@ -133,7 +137,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
     fn cancel_task(&self) {
         let core = self.core();
         let id = self.header().id;
-        let dropped = context::with_current_task(id, || {
+        let dropped = context::with_current_task(self.cell.cast(), || {
             // SAFETY: we own RUNNING.
             panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.drop_future_or_output() }))
         });
@@ -165,6 +169,16 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             None => 1,
         };
 
+        crate::trace::task_completed(header.id, || {
+            // SAFETY: we own RUNNING until the transition below: the stage
+            // is ours.
+            core.stage.with(|stage| match unsafe { &*stage } {
+                Stage::Finished(Err(e)) if e.is_panic() => crate::trace::Outcome::Panicked,
+                Stage::Finished(Err(_)) => crate::trace::Outcome::Cancelled,
+                _ => crate::trace::Outcome::Ok,
+            })
+        });
+
         let snapshot = header.state.transition_to_complete();
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             if !snapshot.is_join_interested() {
@@ -172,10 +186,8 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 // is gone, so the stage is ours.
                 // SAFETY: COMPLETE without join interest: exclusive access.
                 let output = unsafe { core.take_output() };
-                if let Err(error) = &output {
-                    if error.is_panic() {
-                        core.scheduler.unretrieved_panic(header.id);
-                    }
+                if output.as_ref().is_err_and(JoinError::is_panic) {
+                    core.scheduler.unretrieved_panic(header);
                 }
                 drop(output);
             } else if snapshot.is_join_waker_set() {
@@ -287,9 +299,18 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             // Completed: the output is ours to drop. A panicking destructor
             // must not unwind out of the JoinHandle's drop.
             let core = self.core();
-            // SAFETY: COMPLETE with join interest: the stage is the handle's.
-            let _ =
-                panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.drop_future_or_output() }));
+            let header = self.header();
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
+                // SAFETY: COMPLETE with join interest: the stage is ours.
+                let output = unsafe { core.take_finished() };
+                if output
+                    .as_ref()
+                    .is_some_and(|o| o.as_ref().is_err_and(JoinError::is_panic))
+                {
+                    core.scheduler.unretrieved_panic(header);
+                }
+                drop(output);
+            }));
         }
         self.raw().drop_reference();
     }

@@ -2,6 +2,26 @@
 
 use std::fmt;
 use std::num::NonZeroU64;
+use std::panic::Location;
+
+/// What a task is born with: its id and the place in the user's code that
+/// spawned it (every spawn function is `#[track_caller]`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TaskMeta {
+    pub(crate) id: TaskId,
+    pub(crate) location: &'static Location<'static>,
+}
+
+impl TaskMeta {
+    /// A new id, and the caller's location.
+    #[track_caller]
+    pub(crate) fn here() -> TaskMeta {
+        TaskMeta {
+            id: TaskId::next(),
+            location: Location::caller(),
+        }
+    }
+}
 
 /// A task's identity, unique among all tasks of the process for its life.
 ///
@@ -29,6 +49,11 @@ impl TaskId {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
         TaskId(NonZeroU64::new(id).expect("task id counter wrapped"))
+    }
+
+    /// The id with this number, if it is one (ids start at 1).
+    pub(crate) fn from_u64(n: u64) -> Option<TaskId> {
+        NonZeroU64::new(n).map(TaskId)
     }
 
     /// The id as a number.

@@ -113,6 +113,8 @@ impl<T> Future for JoinHandle<T> {
         };
         if output.is_ready() {
             coop.made_progress();
+        } else {
+            crate::debug::waiting::set(crate::debug::WaitingOn::Task(self.id()));
         }
         output
     }

@@ -80,13 +80,13 @@ impl<S: Schedule> OwnedTasks<S> {
         &self,
         future: F,
         scheduler: S,
-        id: super::TaskId,
+        meta: super::TaskMeta,
     ) -> (JoinHandle<F::Output>, Option<Notified<S>>)
     where
         F: Future + 'static,
     {
         // Three references: the list's, the handle's, the `Notified`'s.
-        let raw = RawTask::new(future, scheduler, id, 3);
+        let raw = RawTask::new(future, scheduler, meta, 3);
         let join = JoinHandle::new(raw);
         let notified: Notified<S> = Notified(Task::from_raw(raw));
         let task: Task<S> = Task::from_raw(raw);
@@ -99,6 +99,7 @@ impl<S: Schedule> OwnedTasks<S> {
         }
         shard.push_front(task.into_raw());
         drop(shard);
+        crate::trace::task_spawned(meta.id, meta.location);
         self.spawned.fetch_add(1, Ordering::Relaxed);
         (join, Some(notified))
     }
@@ -137,6 +138,24 @@ impl<S: Schedule> OwnedTasks<S> {
         for shard in self.shards.iter() {
             // The list's reference of each popped task is leaked on purpose.
             while shard.lock().pop_back().is_some() {}
+        }
+    }
+
+    /// Calls `f` with each task in the list (shard by shard, each under its
+    /// lock: keep `f` short).
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&Header)) {
+        for shard in self.shards.iter() {
+            let shard = shard.lock();
+            let mut next = shard.head;
+            while let Some(ptr) = next {
+                // SAFETY: tasks in the list are alive (the list holds a
+                // reference) and their links are guarded by the shard lock
+                // we hold.
+                let header = unsafe { ptr.as_ref() };
+                f(header);
+                // SAFETY: as above.
+                next = unsafe { header.owned.with(|p| (*p).next) };
+            }
         }
     }
 

@@ -72,6 +72,7 @@ pub use crate::combinators::{
 pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;
 pub use id::TaskId;
+pub(crate) use id::TaskMeta;
 pub use join::JoinHandle;
 pub use spawn::{current_id, spawn, spawn_blocking, spawn_local};
 pub use yield_now::yield_now;
@@ -107,10 +108,9 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
     /// after it produced its output, or in a waker.
     fn unhandled_panic(&self, _id: TaskId, _payload: &(dyn Any + Send)) {}
 
-    /// A task panicked and its `JoinHandle` was already dropped, so nobody
-    /// will ever see the panic (asyncio: "Task exception was never
-    /// retrieved").
-    fn unretrieved_panic(&self, _id: TaskId) {}
+    /// A task panicked and its `JoinHandle` was dropped, so nobody will
+    /// ever see the panic (asyncio: "Task exception was never retrieved").
+    fn unretrieved_panic(&self, _task: &Header) {}
 }
 
 /// A task reference held by the owned-tasks list.
@@ -181,6 +181,10 @@ impl<S: 'static> Notified<S> {
         self.0.id()
     }
 
+    pub(crate) fn location(&self) -> &'static std::panic::Location<'static> {
+        self.0.header().location()
+    }
+
     /// Gives up the wrapper for a raw pointer that carries its reference
     /// (for lock-free slots).
     pub(crate) fn into_ptr(self) -> std::ptr::NonNull<()> {
@@ -213,14 +217,14 @@ impl<S: 'static> fmt::Debug for Notified<S> {
 pub(crate) fn unowned<F, S>(
     future: F,
     scheduler: S,
-    id: TaskId,
+    meta: TaskMeta,
 ) -> (Notified<S>, JoinHandle<F::Output>)
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
     S: Schedule,
 {
-    let raw = RawTask::new(future, scheduler, id, 2);
+    let raw = RawTask::new(future, scheduler, meta, 2);
     // SAFETY: one of the two references is the `Notified`'s, and the task
     // starts with NOTIFIED set.
     let notified = unsafe { Notified::from_raw(raw) };

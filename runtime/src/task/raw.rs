@@ -3,7 +3,7 @@
 use super::Schedule;
 use super::core::{Cell, Header};
 use super::harness::Harness;
-use super::id::TaskId;
+use super::id::TaskMeta;
 use super::state::TransitionToNotified;
 use std::future::Future;
 use std::ptr::NonNull;
@@ -56,12 +56,12 @@ unsafe impl Sync for RawTask {}
 
 impl RawTask {
     /// Allocates a task with `refs` references.
-    pub(super) fn new<F, S>(future: F, scheduler: S, id: TaskId, refs: usize) -> RawTask
+    pub(super) fn new<F, S>(future: F, scheduler: S, meta: TaskMeta, refs: usize) -> RawTask
     where
         F: Future,
         S: Schedule,
     {
-        let ptr = Cell::allocate(future, scheduler, id, vtable::<F, S>(), refs);
+        let ptr = Cell::allocate(future, scheduler, meta, vtable::<F, S>(), refs);
         RawTask { ptr }
     }
 

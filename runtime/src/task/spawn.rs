@@ -1,6 +1,6 @@
 //! The free spawn functions, which use the runtime of the calling thread.
 
-use super::{JoinHandle, TaskId};
+use super::{JoinHandle, TaskId, TaskMeta};
 use crate::context;
 use crate::scheduler;
 use std::future::Future;
@@ -30,8 +30,8 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let id = TaskId::next();
-    match context::with_current(|handle| handle.spawn(future, id)) {
+    let meta = TaskMeta::here();
+    match context::with_current(|handle| handle.spawn(future, meta)) {
         Ok(join) => join,
         Err(missing) => panic!("runtime::spawn {missing}"),
     }
@@ -63,7 +63,8 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match context::with_current(|handle| handle.spawn_blocking(f)) {
+    let meta = TaskMeta::here();
+    match context::with_current(|handle| handle.spawn_blocking(f, meta)) {
         Ok(join) => join,
         Err(missing) => panic!("runtime::spawn_blocking {missing}"),
     }
@@ -99,9 +100,9 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    let id = TaskId::next();
+    let meta = TaskMeta::here();
     let spawned = context::with_scheduler(|cx| match cx {
-        Some(scheduler::Context::CurrentThread(cx)) => Some(cx.spawn_local(future, id)),
+        Some(scheduler::Context::CurrentThread(cx)) => Some(cx.spawn_local(future, meta)),
         _ => None,
     });
     match spawned {

@@ -49,7 +49,7 @@ pub(super) struct State {
 
 /// A copy of the state word, with named accessors.
 #[derive(Copy, Clone, PartialEq, Eq)]
-pub(super) struct Snapshot(usize);
+pub(crate) struct Snapshot(usize);
 
 /// What `transition_to_running` tells the poller.
 #[must_use]
@@ -360,28 +360,28 @@ impl State {
 
 impl Snapshot {
     /// Neither running nor complete.
-    pub(super) fn is_idle(self) -> bool {
+    pub(crate) fn is_idle(self) -> bool {
         self.0 & LIFECYCLE_MASK == 0
     }
-    pub(super) fn is_running(self) -> bool {
+    pub(crate) fn is_running(self) -> bool {
         self.0 & RUNNING == RUNNING
     }
-    pub(super) fn is_complete(self) -> bool {
+    pub(crate) fn is_complete(self) -> bool {
         self.0 & COMPLETE == COMPLETE
     }
-    pub(super) fn is_notified(self) -> bool {
+    pub(crate) fn is_notified(self) -> bool {
         self.0 & NOTIFIED == NOTIFIED
     }
-    pub(super) fn is_cancelled(self) -> bool {
+    pub(crate) fn is_cancelled(self) -> bool {
         self.0 & CANCELLED == CANCELLED
     }
-    pub(super) fn is_join_interested(self) -> bool {
+    pub(crate) fn is_join_interested(self) -> bool {
         self.0 & JOIN_INTEREST == JOIN_INTEREST
     }
-    pub(super) fn is_join_waker_set(self) -> bool {
+    pub(crate) fn is_join_waker_set(self) -> bool {
         self.0 & JOIN_WAKER == JOIN_WAKER
     }
-    pub(super) fn ref_count(self) -> usize {
+    pub(crate) fn ref_count(self) -> usize {
         self.0 >> FLAG_BITS
     }
 

@@ -9,7 +9,7 @@
 //! one), and a `JoinHandle` waiting for the task is always woken.
 
 use super::list::OwnedTasks;
-use super::{JoinHandle, Notified, Schedule, Task, TaskId};
+use super::{JoinHandle, Notified, Schedule, Task};
 use crate::loom::{Arc, AtomicUsize, Mutex, Ordering, thread};
 use std::collections::VecDeque;
 use std::future::Future;
@@ -100,7 +100,9 @@ fn spawn_gate() -> Fixture {
         open: open.clone(),
         _dropped: Counted(drops.clone()),
     };
-    let (join, notified) = sched.owned.bind(future, sched.clone(), TaskId::next());
+    let (join, notified) = sched
+        .owned
+        .bind(future, sched.clone(), super::TaskMeta::here());
     sched.schedule(notified.unwrap());
     Fixture {
         sched,

@@ -76,13 +76,13 @@ impl Context {
     pub(crate) fn spawn_local<F>(
         &self,
         future: F,
-        id: crate::task::TaskId,
+        meta: crate::task::TaskMeta,
     ) -> crate::task::JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.handle.spawn_local(future, id)
+        self.handle.spawn_local(future, meta)
     }
 
     /// Drives the loop until `future` completes; gives the core back after.
@@ -134,7 +134,15 @@ impl Context {
                     continue 'outer;
                 };
                 handle.shared.polls.fetch_add(1, Ordering::Relaxed);
-                coop::budget(|| task.run());
+                match handle.debug.as_deref() {
+                    None => coop::budget(|| task.run()),
+                    Some(debug) => {
+                        let tracker = debug.tracker(0);
+                        let token = debug.begin(tracker, task.id(), task.location());
+                        coop::budget(|| task.run());
+                        debug.end(tracker, token);
+                    }
+                }
             }
             // A busy loop still checks for I/O once in a while.
             self.park(Some(Duration::ZERO));

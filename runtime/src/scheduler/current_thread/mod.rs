@@ -24,10 +24,11 @@ pub(crate) use self::core::Context;
 use self::core::Core;
 use crate::blocking;
 use crate::context;
+use crate::debug::{DebugMode, TaskInfo};
 use crate::driver::{self, Driver};
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering};
 use crate::scheduler::{self, StopSignal, park_thread};
-use crate::task::{self, JoinHandle, Notified, TaskId};
+use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
@@ -55,6 +56,8 @@ pub(crate) struct Handle {
     core_waiters: Mutex<Vec<Waker>>,
     /// The thread that spawned `!Send` tasks, if any did.
     local_owner: Mutex<Option<ThreadId>>,
+    /// Debug mode, when on.
+    pub(crate) debug: Option<Arc<DebugMode>>,
 }
 
 struct Shared {
@@ -75,6 +78,7 @@ impl Handle {
         driver_handle: driver::Handle,
         blocking: blocking::Spawner,
         config: Config,
+        debug: Option<Arc<DebugMode>>,
     ) -> Arc<Handle> {
         Arc::new(Handle {
             shared: Shared {
@@ -93,23 +97,24 @@ impl Handle {
             core: Mutex::new(Some(Core::new(driver))),
             core_waiters: Mutex::new(Vec::new()),
             local_owner: Mutex::new(None),
+            debug,
         })
     }
 
-    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.bind(future, id)
+        self.bind(future, meta)
     }
 
     /// Binds any future; `spawn` and `spawn_local` check `Send`-ness.
-    fn bind<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    fn bind<F>(self: &Arc<Self>, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
     {
-        let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
+        let (join, notified) = self.shared.owned.bind(future, self.clone(), meta);
         if let Some(notified) = notified {
             self.schedule_task(notified);
         }
@@ -259,6 +264,18 @@ impl Handle {
             // gives the core back.
             None => self.driver.unpark(),
         }
+        if let Some(debug) = &self.debug {
+            debug.stop();
+        }
+    }
+
+    /// Every alive task (the task dump).
+    pub(crate) fn dump(&self) -> Vec<TaskInfo> {
+        let mut tasks = Vec::new();
+        self.shared
+            .owned
+            .for_each(|header| tasks.push(TaskInfo::from_header(header)));
+        tasks
     }
 
     fn release_queues(&self, mut core: Box<Core>) -> Box<Core> {
@@ -309,11 +326,21 @@ impl task::Schedule for Arc<Handle> {
     fn schedule(&self, task: Notified<Self>) {
         self.schedule_task(task);
     }
+
+    fn unretrieved_panic(&self, task: &task::core::Header) {
+        if self.debug.is_some() {
+            crate::debug::report_unretrieved_panic(task);
+        }
+    }
 }
 
 /// `spawn_local` support.
 impl Handle {
-    pub(crate) fn spawn_local<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    pub(crate) fn spawn_local<F>(
+        self: &Arc<Self>,
+        future: F,
+        meta: TaskMeta,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -325,6 +352,6 @@ impl Handle {
             Some(owner) => debug_assert_eq!(owner, me, "spawn_local on a foreign thread"),
         }
         drop(owner);
-        self.bind(future, id)
+        self.bind(future, meta)
     }
 }

@@ -43,10 +43,11 @@ use self::idle::Idle;
 use self::park::{Parker, Unparker};
 use self::worker::Core;
 use crate::blocking;
+use crate::debug::{DebugMode, TaskInfo};
 use crate::driver::{self, Driver};
 use crate::loom::{AtomicBool, Mutex, Ordering, fence};
 use crate::scheduler::StopSignal;
-use crate::task::{self, JoinHandle, Notified, TaskId};
+use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use crossbeam_deque::{Injector, Stealer};
 use crossbeam_utils::CachePadded;
 use std::future::Future;
@@ -69,6 +70,8 @@ pub(crate) struct Handle {
     pub(crate) driver: driver::Handle,
     pub(crate) blocking: blocking::Spawner,
     pub(crate) stop: StopSignal,
+    /// Debug mode, when on.
+    pub(crate) debug: Option<Arc<DebugMode>>,
 }
 
 struct Shared {
@@ -118,6 +121,7 @@ impl MultiThread {
         blocking: blocking::Spawner,
         config: Config,
         threads: &ThreadConfig,
+        debug: Option<Arc<DebugMode>>,
     ) -> io::Result<(MultiThread, Arc<Handle>)> {
         assert!(
             workers > 0,
@@ -156,6 +160,7 @@ impl MultiThread {
             driver: driver_handle,
             blocking,
             stop: StopSignal::new(),
+            debug,
         });
 
         let mut started = Vec::with_capacity(workers);
@@ -202,17 +207,20 @@ impl MultiThread {
             }
         }
         handle.finalize_shutdown();
+        if let Some(debug) = &handle.debug {
+            debug.stop();
+        }
     }
 }
 
 impl Handle {
     /// Spawns a task onto this runtime.
-    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, id: TaskId) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
+        let (join, notified) = self.shared.owned.bind(future, self.clone(), meta);
         if let Some(notified) = notified {
             self.schedule_task(notified, false);
         }
@@ -321,6 +329,15 @@ impl Handle {
         self.shared.remotes.len()
     }
 
+    /// Every alive task (the task dump).
+    pub(crate) fn dump(&self) -> Vec<TaskInfo> {
+        let mut tasks = Vec::new();
+        self.shared
+            .owned
+            .for_each(|header| tasks.push(TaskInfo::from_header(header)));
+        tasks
+    }
+
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.shared.owned.len()
     }
@@ -353,5 +370,11 @@ impl task::Schedule for Arc<Handle> {
 
     fn yield_now(&self, task: Notified<Self>) {
         self.schedule_task(task, true);
+    }
+
+    fn unretrieved_panic(&self, task: &task::core::Header) {
+        if self.debug.is_some() {
+            crate::debug::report_unretrieved_panic(task);
+        }
     }
 }

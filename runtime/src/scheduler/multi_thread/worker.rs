@@ -134,8 +134,10 @@ impl Core {
             }
             let before = self.run_queue.len();
             if let Some(task) = self.run_queue.steal_from(&remotes[victim].steal) {
+                let stolen = 1 + (self.run_queue.len() - before) as u64;
                 self.stats.steal_operations += 1;
-                self.stats.steals += 1 + (self.run_queue.len() - before) as u64;
+                self.stats.steals += stolen;
+                crate::trace::worker_stole(index, victim, stolen);
                 return Some(task);
             }
         }
@@ -150,6 +152,7 @@ impl Core {
             if let Some(task) = remotes[victim].lifo.take() {
                 self.stats.steal_operations += 1;
                 self.stats.steals += 1;
+                crate::trace::worker_stole(index, victim, 1);
                 return Some(task);
             }
         }
@@ -249,7 +252,7 @@ impl Context {
         *self.core.borrow_mut() = Some(core);
 
         coop::budget(|| {
-            task.run();
+            self.run_one(task);
             let mut lifo_polls = 0;
             loop {
                 let mut core = self.take_core();
@@ -269,9 +272,22 @@ impl Context {
                 }
                 core.stats.polls += 1;
                 *self.core.borrow_mut() = Some(core);
-                task.run();
+                self.run_one(task);
             }
         })
+    }
+
+    /// Polls one task, timing the poll in debug mode.
+    fn run_one(&self, task: Task) {
+        match self.handle.debug.as_deref() {
+            None => task.run(),
+            Some(debug) => {
+                let tracker = debug.tracker(self.index);
+                let token = debug.begin(tracker, task.id(), task.location());
+                task.run();
+                debug.end(tracker, token);
+            }
+        }
     }
 
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
@@ -280,7 +296,9 @@ impl Context {
             while !core.is_shutdown {
                 core.stats.parks += 1;
                 core.stats.submit(&self.handle.shared.metrics[self.index]);
+                crate::trace::worker_parked(self.index);
                 core = self.with_core_parked(core, |park, handle| park.park(&handle.driver));
+                crate::trace::worker_unparked(self.index);
                 core.is_shutdown |= self.handle.is_shutdown();
                 if core.transition_from_parked(&self.handle, self.index) {
                     break;

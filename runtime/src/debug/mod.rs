@@ -1,0 +1,49 @@
+//! Seeing inside the runtime: asyncio's debug mode and `all_tasks()`.
+//!
+//! * **Task dump** ([`Handle::dump`](crate::Handle::dump)): every alive
+//!   task with its spawn location, state, what it waits on, poll count and
+//!   age. The bookkeeping is always on; it costs a few words per task and a
+//!   handful of instructions per spawn and poll (see `BENCHMARKS.md`).
+//! * **Debug mode** ([`Builder::slow_poll_threshold`](crate::Builder::slow_poll_threshold),
+//!   or `RUNTIME_DEBUG=1` for 100 ms): every poll longer than the threshold
+//!   is reported once, with the task and where it was spawned — even while
+//!   it is still stuck, by a watchdog thread — and a task that panics with
+//!   nobody left to await it is reported too ("Task exception was never
+//!   retrieved" in asyncio).
+//! * **Metrics**: [`Handle::metrics`](crate::Handle::metrics).
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let rt = runtime::Builder::multi_thread()
+//!     .slow_poll_threshold(Duration::from_millis(50))
+//!     .build()
+//!     .unwrap();
+//! rt.block_on(async {
+//!     let _waiting = runtime::spawn(std::future::pending::<()>());
+//!     for task in runtime::Handle::current().dump() {
+//!         println!("{task}");
+//!     }
+//! });
+//! ```
+
+mod dump;
+mod slow_poll;
+pub(crate) mod waiting;
+
+pub use dump::{TaskInfo, TaskState};
+pub use slow_poll::SlowPoll;
+pub(crate) use slow_poll::{DebugMode, SlowPollCallback, print_to_stderr};
+pub use waiting::WaitingOn;
+
+use crate::task::core::Header;
+
+/// Debug mode's report of a task that panicked with nobody to await it.
+pub(crate) fn report_unretrieved_panic(header: &Header) {
+    eprintln!(
+        "runtime (debug mode): task {} (spawned at {}) panicked and its result was never \
+         retrieved (its JoinHandle was dropped)",
+        header.id(),
+        header.location()
+    );
+}

@@ -1,0 +1,156 @@
+//! Events for `tracing` subscribers: task spawn / poll / complete, worker
+//! park / unpark / steal.
+//!
+//! Behind the `tracing` cargo feature, off by default; without it every
+//! function here is an empty `#[inline(always)]` function and the calls
+//! compile to nothing. Events use targets `runtime::task` and
+//! `runtime::worker` at `TRACE` level (a completion that panicked is a
+//! `WARN`), with the task id and spawn location as fields.
+
+#[cfg(feature = "tracing")]
+mod imp {
+    use crate::task::TaskId;
+    use std::panic::Location;
+
+    pub(crate) fn task_spawned(id: TaskId, location: &Location<'_>) {
+        tracing::trace!(target: "runtime::task", task_id = id.as_u64(), %location, "spawn");
+    }
+
+    pub(crate) fn task_polled(id: TaskId, ready: bool) {
+        tracing::trace!(target: "runtime::task", task_id = id.as_u64(), ready, "poll");
+    }
+
+    pub(crate) fn task_completed(id: TaskId, outcome: impl FnOnce() -> Outcome) {
+        match outcome() {
+            Outcome::Panicked => {
+                tracing::warn!(target: "runtime::task", task_id = id.as_u64(), "task panicked")
+            }
+            Outcome::Ok => {
+                tracing::trace!(target: "runtime::task", task_id = id.as_u64(), "complete")
+            }
+            Outcome::Cancelled => {
+                tracing::trace!(target: "runtime::task", task_id = id.as_u64(), "cancelled")
+            }
+        }
+    }
+
+    pub(crate) fn worker_parked(worker: usize) {
+        tracing::trace!(target: "runtime::worker", worker, "park");
+    }
+
+    pub(crate) fn worker_unparked(worker: usize) {
+        tracing::trace!(target: "runtime::worker", worker, "unpark");
+    }
+
+    pub(crate) fn worker_stole(worker: usize, victim: usize, tasks: u64) {
+        tracing::trace!(target: "runtime::worker", worker, victim, tasks, "steal");
+    }
+
+    /// How a task ended.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) enum Outcome {
+        Ok,
+        Panicked,
+        Cancelled,
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+#[allow(unused_variables)]
+mod imp {
+    use crate::task::TaskId;
+    use std::panic::Location;
+
+    #[inline(always)]
+    pub(crate) fn task_spawned(id: TaskId, location: &Location<'_>) {}
+
+    #[inline(always)]
+    pub(crate) fn task_polled(id: TaskId, ready: bool) {}
+
+    #[inline(always)]
+    pub(crate) fn task_completed(id: TaskId, outcome: impl FnOnce() -> Outcome) {}
+
+    #[inline(always)]
+    pub(crate) fn worker_parked(worker: usize) {}
+
+    #[inline(always)]
+    pub(crate) fn worker_unparked(worker: usize) {}
+
+    #[inline(always)]
+    pub(crate) fn worker_stole(worker: usize, victim: usize, tasks: u64) {}
+
+    /// How a task ended.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) enum Outcome {
+        Ok,
+        Panicked,
+        Cancelled,
+    }
+}
+
+pub(crate) use imp::*;
+
+#[cfg(all(test, feature = "tracing", not(loom)))]
+mod tests {
+    //! A minimal subscriber that records event messages, to check the
+    //! runtime emits what the docs promise.
+
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<(String, String)>>>);
+
+    struct Message(String);
+    impl Visit for Message {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+
+    impl Subscriber for Recorder {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut message = Message(String::new());
+            event.record(&mut message);
+            let target = event.metadata().target().to_string();
+            self.0.lock().unwrap().push((target, message.0));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[test]
+    fn task_lifecycle_and_worker_events_are_emitted() {
+        let recorder = Recorder::default();
+        let dispatch = tracing::Dispatch::new(recorder.clone());
+        tracing::dispatcher::with_default(&dispatch, || {
+            let rt = crate::Builder::current_thread().build().unwrap();
+            rt.block_on(async {
+                crate::spawn(async {}).await.unwrap();
+                let _ = crate::spawn(async { panic!("traced") }).await;
+            });
+        });
+        let events = recorder.0.lock().unwrap().clone();
+        let has = |m: &str| {
+            events
+                .iter()
+                .any(|(t, msg)| t == "runtime::task" && msg == m)
+        };
+        assert!(has("spawn"), "{events:?}");
+        assert!(has("poll"), "{events:?}");
+        assert!(has("complete"), "{events:?}");
+        assert!(has("task panicked"), "{events:?}");
+    }
+}

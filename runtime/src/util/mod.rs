@@ -1,0 +1,3 @@
+//! Small helpers shared across the runtime.
+
+pub(crate) mod coarse_clock;
