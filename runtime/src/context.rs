@@ -134,6 +134,11 @@ impl Drop for DrivingGuard {
     }
 }
 
+/// True on a thread that drives tasks (a worker, or inside `block_on`).
+pub(crate) fn is_driving() -> bool {
+    CONTEXT.try_with(|cx| cx.driving.get()).unwrap_or(false)
+}
+
 /// Runs `f` with `scheduler` as this thread's scheduler context.
 pub(crate) fn set_scheduler<R>(scheduler: &scheduler::Context, f: impl FnOnce() -> R) -> R {
     struct Reset(*const scheduler::Context);

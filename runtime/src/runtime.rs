@@ -16,7 +16,10 @@ use std::time::Duration;
 /// the workers stop, every task that has not finished is dropped on the spot
 /// (its destructors run, and awaiting its `JoinHandle` gives a cancelled
 /// `JoinError`), and the threads are joined. That is asyncio's
-/// `loop.close()`, which cancels what is still pending.
+/// `loop.close()`, which cancels what is still pending. A runtime dropped
+/// inside async code (in a task or a `block_on`) does not wait for its
+/// threads, like [`shutdown_background`](Self::shutdown_background), so it
+/// cannot stall the thread that drops it.
 ///
 /// ```
 /// let rt = runtime::Runtime::new()?;                 // asyncio.new_event_loop()
@@ -218,8 +221,17 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown_scheduler(None);
-        self.blocking_pool.shutdown(None);
+        // Dropped inside async code (a task, or block_on's future): waiting
+        // for threads here would stall the tasks this thread drives (and a
+        // runtime dropped on one of its own workers would wait for itself).
+        // Shut down without waiting instead, as `shutdown_background` does.
+        let wait = if crate::context::is_driving() {
+            Some(Duration::ZERO)
+        } else {
+            None
+        };
+        self.shutdown_scheduler(wait);
+        self.blocking_pool.shutdown(wait);
     }
 }
 

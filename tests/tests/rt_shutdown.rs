@@ -215,3 +215,60 @@ fn dropping_a_runtime_inside_a_task_does_not_deadlock() {
         inner.shutdown_background();
     });
 }
+
+#[test]
+fn dropping_a_runtime_in_async_code_does_not_wait_for_its_threads() {
+    let outer = multi(1);
+    let inner = multi(2);
+    let release = Arc::new(AtomicBool::new(false));
+    {
+        let release = release.clone();
+        inner.spawn_blocking(move || {
+            while !release.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+    }
+    // A plain drop inside a task: it must return although a blocking task
+    // of `inner` never ends on its own (waiting would hang this test).
+    outer
+        .block_on(outer.spawn(async move { drop(inner) }))
+        .unwrap();
+    release.store(true, Ordering::SeqCst);
+}
+
+#[test]
+fn a_runtime_may_be_dropped_on_its_own_worker() {
+    let rt = Arc::new(multi(2));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let inner = rt.clone();
+    rt.spawn(async move {
+        // By the time this runs, the test thread dropped its reference:
+        // this drop is the last one, on one of the runtime's own workers.
+        let _ = rx.recv();
+        drop(inner);
+    });
+    drop(rt);
+    tx.send(()).unwrap();
+}
+
+#[test]
+fn concurrent_run_forever_is_refused() {
+    let rt = Arc::new(multi(1));
+    let run = |rt: Arc<runtime::Runtime>| {
+        std::thread::spawn(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rt.run_forever()))
+                .map_err(|p| tests::panic_message(&*p))
+        })
+    };
+    let (a, b) = (run(rt.clone()), run(rt.clone()));
+    // Whichever came second is refused at once; the other runs until stop.
+    while !a.is_finished() && !b.is_finished() {
+        std::thread::yield_now();
+    }
+    rt.handle().stop();
+    let outcomes = [a.join().unwrap(), b.join().unwrap()];
+    let refused: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    assert_eq!(refused.len(), 1, "{outcomes:?}");
+    assert!(refused[0].contains("another run_forever of the same runtime is running"));
+}

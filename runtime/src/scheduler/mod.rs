@@ -84,6 +84,8 @@ impl Handle {
 /// `run_forever` call waiting for it.
 pub(crate) struct StopSignal {
     stopped: AtomicBool,
+    /// A `run_forever` is under way.
+    running: AtomicBool,
     waker: Mutex<Option<Waker>>,
 }
 
@@ -91,6 +93,7 @@ impl StopSignal {
     pub(crate) fn new() -> StopSignal {
         StopSignal {
             stopped: AtomicBool::new(false),
+            running: AtomicBool::new(false),
             waker: Mutex::new(None),
         }
     }
@@ -105,9 +108,27 @@ impl StopSignal {
     /// Resolves once `stop` has been called (consuming that call), after
     /// giving the loop one turn first, as asyncio's `run_forever` runs one
     /// iteration when `stop()` came before it.
+    ///
+    /// # Panics
+    /// If another `run_forever` of the same runtime is under way (asyncio:
+    /// "This event loop is already running").
+    #[track_caller]
     pub(crate) fn wait(&self) -> impl Future<Output = ()> + '_ {
+        assert!(
+            !self.running.swap(true, Ordering::SeqCst),
+            "run_forever was called while another run_forever of the same runtime is running \
+             (asyncio: \"This event loop is already running\"); call stop() first"
+        );
+        struct Running<'a>(&'a AtomicBool);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::SeqCst);
+            }
+        }
+        let running = Running(&self.running);
         let mut turned = false;
         std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
+            let _running = &running;
             if !turned {
                 turned = true;
                 cx.waker().wake_by_ref();
