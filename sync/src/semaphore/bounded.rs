@@ -144,13 +144,16 @@ impl BoundedSemaphore {
         }
     }
 
-    /// Gives one permit back without a guard: asyncio's `release()`.
+    /// Gives one permit back without a guard: asyncio's `release()`, the
+    /// other half of an `acquire` whose permit was
+    /// [`forget`](crate::SemaphorePermit::forget)-ed.
     ///
     /// # Errors
     ///
-    /// [`ReleaseError`] if every permit is already free (the count would go
-    /// above the initial value): asyncio's `ValueError`. Nothing changes
-    /// then.
+    /// [`ReleaseError`] if no forgotten permit is left to give back: the
+    /// count would go above the initial value (asyncio's `ValueError`).
+    /// Nothing changes then. Permits still held by a guard do not count:
+    /// their guard gives them back.
     ///
     /// ```
     /// let sem = runtime_sync::BoundedSemaphore::new(1);
@@ -159,7 +162,7 @@ impl BoundedSemaphore {
     /// assert!(sem.release().is_err());
     /// ```
     pub fn release(&self) -> Result<(), ReleaseError> {
-        self.core.release_bounded(self.bound)
+        self.core.release_bounded()
     }
 
     /// Permits free right now (0 while anybody waits).

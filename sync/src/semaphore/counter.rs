@@ -19,11 +19,13 @@
 //! * `assign` gives permits to the head only: it lowers the head's payload,
 //!   and completes the head when it reaches 0. So a large request at the head
 //!   collects permits until it is served, and small requests behind it wait
-//!   (FIFO, as the issue asks). Only the head ever holds assigned permits:
-//!   their count is `Waiting::head_assigned`.
+//!   (FIFO, as the issue asks). Only the head ever holds assigned permits.
 //! * A waiter dropped while queued unlinks itself and gives back what was
 //!   assigned to it (to the next waiter); one dropped after completion owns
 //!   its permits and releases them.
+//! * `forgotten` counts permits whose guard was `forget`-ed: they are the
+//!   only ones `BoundedSemaphore::release` may give back, which is what keeps
+//!   a bounded semaphore at or below its initial count.
 
 use core::task::{Context, Poll};
 
@@ -43,15 +45,9 @@ const _: () = assert!(MAX_PERMITS <= MAX_PAYLOAD);
 pub(crate) struct Core {
     /// `available << 1 | QUEUED`; see the module docs.
     state: AtomicUsize,
-    waiting: Mutex<Waiting>,
-}
-
-/// The slow-path state, under the mutex.
-#[derive(Debug)]
-struct Waiting {
-    list: WaiterList,
-    /// Permits assigned to the head waiter so far (0 if the list is empty).
-    head_assigned: usize,
+    /// Permits taken and `forget`-ed, not yet given back by `release_bounded`.
+    forgotten: AtomicUsize,
+    waiting: Mutex<WaiterList>,
 }
 
 impl Core {
@@ -64,10 +60,8 @@ impl Core {
         );
         Self {
             state: AtomicUsize::new(permits << 1),
-            waiting: Mutex::new(Waiting {
-                list: WaiterList::new(),
-                head_assigned: 0,
-            }),
+            forgotten: AtomicUsize::new(0),
+            waiting: Mutex::new(WaiterList::new()),
         }
     }
 
@@ -123,38 +117,31 @@ impl Core {
         self.assign(waiting, n);
     }
 
-    /// Gives one permit back unless that would make more than `bound`
-    /// permits free (counting those assigned to the head waiter).
-    pub(crate) fn release_bounded(&self, bound: usize) -> Result<(), ReleaseError> {
+    /// Records that a guard for `n` permits was forgotten.
+    pub(crate) fn forget(&self, n: usize) {
+        self.forgotten.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Gives back one permit whose guard was forgotten; fails if there is
+    /// none (every permit is free or held by a guard that will return it).
+    pub(crate) fn release_bounded(&self) -> Result<(), ReleaseError> {
+        let mut forgotten = self.forgotten.load(Ordering::Relaxed);
         loop {
-            let mut state = self.state.load(Ordering::Relaxed);
-            while state & QUEUED == 0 {
-                if state >> 1 >= bound {
-                    return Err(ReleaseError);
-                }
-                match self.state.compare_exchange_weak(
-                    state,
-                    state + 2,
-                    Ordering::Release,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => return Ok(()),
-                    Err(actual) => state = actual,
-                }
-            }
-            let waiting = self.waiting.lock();
-            if self.state.load(Ordering::Relaxed) & QUEUED == 0 {
-                // The list emptied meanwhile: back to the CAS loop.
-                continue;
-            }
-            // `QUEUED` is set, so nothing is available and only holders of
-            // the mutex change `state`: the free permits are the head's.
-            if waiting.head_assigned >= bound {
+            if forgotten == 0 {
                 return Err(ReleaseError);
             }
-            self.assign(waiting, 1);
-            return Ok(());
+            match self.forgotten.compare_exchange_weak(
+                forgotten,
+                forgotten - 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(actual) => forgotten = actual,
+            }
         }
+        self.release(1);
+        Ok(())
     }
 
     /// `state` plus `n` permits, or a panic that says what overflowed.
@@ -173,25 +160,23 @@ impl Core {
     /// left as available (clearing `QUEUED` if nobody waits any more). Wakes
     /// the completed waiters with the lock dropped, in batches.
     #[track_caller]
-    fn assign<'a>(&'a self, mut waiting: MutexGuard<'a, Waiting>, mut n: usize) {
+    fn assign<'a>(&'a self, mut waiting: MutexGuard<'a, WaiterList>, mut n: usize) {
         let mut wakers = WakeList::new();
         loop {
             while n > 0 && wakers.can_push() {
-                let Some(needed) = waiting.list.front_payload() else {
+                let Some(needed) = waiting.front_payload() else {
                     break;
                 };
                 if needed <= n {
                     n -= needed;
-                    waiting.head_assigned = 0;
-                    let waker = waiting.list.pop_front(0).expect("the head exists");
+                    let waker = waiting.pop_front(0).expect("the head exists");
                     wakers.push(waker);
                 } else {
-                    waiting.list.set_front_payload(needed - n);
-                    waiting.head_assigned += n;
+                    waiting.set_front_payload(needed - n);
                     n = 0;
                 }
             }
-            if n == 0 || waiting.list.is_empty() {
+            if n == 0 || waiting.is_empty() {
                 break;
             }
             // The batch is full and permits are left: wake it unlocked.
@@ -199,7 +184,7 @@ impl Core {
             wakers.wake_all();
             waiting = self.waiting.lock();
         }
-        if waiting.list.is_empty() {
+        if waiting.is_empty() {
             // Nobody waits: count the rest as available and clear `QUEUED`.
             // Fast-path acquirers may race with us now that it may be clear,
             // hence the CAS loop.
@@ -233,7 +218,7 @@ impl Core {
         if *queued {
             // SAFETY: the node was pushed on this list (below), and is in it
             // or in no list.
-            if unsafe { poll_completion(node, &self.waiting, |w| &mut w.list, cx.waker()) }
+            if unsafe { poll_completion(node, &self.waiting, |w| w, cx.waker()) }
                 .is_none()
             {
                 return Poll::Pending;
@@ -273,13 +258,10 @@ impl Core {
         if taken == needed {
             return Poll::Ready(());
         }
-        if waiting.list.is_empty() {
-            waiting.head_assigned = taken;
-        }
         // SAFETY: the node is in no list (`queued` is false); it is pinned in
         // the acquire future, whose `Drop` calls `cancel_acquire`, which
         // unlinks it under this lock.
-        unsafe { waiting.list.push_back(node, needed - taken, cx.waker()) };
+        unsafe { waiting.push_back(node, needed - taken, cx.waker()) };
         *queued = true;
         Poll::Pending
     }
@@ -290,16 +272,15 @@ impl Core {
         if node.completion().is_none() {
             let mut waiting = self.waiting.lock();
             // SAFETY: the node is in this list or in no list.
-            if unsafe { waiting.list.remove(node) } {
+            if unsafe { waiting.remove(node) } {
                 let still_needed = node
-                    .completion_locked(&waiting.list)
+                    .completion_locked(&waiting)
                     .expect("a removed node is not linked");
                 let assigned = needed - still_needed;
                 if assigned > 0 {
                     // Only the head holds assigned permits: pass them on.
-                    waiting.head_assigned = 0;
                     self.assign(waiting, assigned);
-                } else if waiting.list.is_empty() {
+                } else if waiting.is_empty() {
                     self.assign(waiting, 0);
                 }
                 return;
