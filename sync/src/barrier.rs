@@ -245,3 +245,47 @@ impl fmt::Debug for BarrierWait<'_> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::{Counter, poll};
+
+    #[test]
+    fn leader_release_and_withdrawal() {
+        let barrier = Barrier::new(3);
+        let (counter, waker) = Counter::new();
+        let mut a = Box::pin(barrier.wait());
+        let mut b = Box::pin(barrier.wait());
+        assert!(poll(a.as_mut(), &waker).is_pending());
+        assert!(poll(b.as_mut(), &waker).is_pending());
+        drop(b); // withdraws
+        let mut c = Box::pin(barrier.wait());
+        assert!(poll(c.as_mut(), &waker).is_pending());
+        let Poll::Ready(leader) = poll(std::pin::pin!(barrier.wait()), &waker) else {
+            panic!()
+        };
+        assert!(leader.is_leader());
+        assert_eq!(counter.count(), 2);
+        assert!(matches!(poll(a.as_mut(), &waker), Poll::Ready(r) if !r.is_leader()));
+        drop(c); // released, not polled
+        assert_eq!(barrier.n_waiting(), 0);
+    }
+
+    #[test]
+    fn threads_meet() {
+        let barrier = std::sync::Arc::new(Barrier::new(3));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    (0..3)
+                        .filter(|_| futures_lite::future::block_on(barrier.wait()).is_leader())
+                        .count()
+                })
+            })
+            .collect();
+        let leaders: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(leaders, 3);
+    }
+}

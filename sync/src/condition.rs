@@ -313,3 +313,51 @@ impl<T> fmt::Debug for ConditionWait<'_, '_, T> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::{Counter, poll};
+
+    #[test]
+    fn wait_notify_relock_and_pass_on() {
+        let lock = Lock::new(0);
+        let cond = Condition::new();
+        let (a_count, a) = Counter::new();
+        let (b_count, b) = Counter::new();
+        let mut wa = Box::pin(cond.wait(lock.try_lock().unwrap()));
+        assert!(poll(wa.as_mut(), &a).is_pending());
+        let mut wb = Box::pin(cond.wait(lock.try_lock().unwrap()));
+        assert!(poll(wb.as_mut(), &b).is_pending());
+        let guard = lock.try_lock().unwrap();
+        cond.notify(1);
+        assert_eq!(a_count.count(), 1);
+        assert!(poll(wa.as_mut(), &a).is_pending()); // relocking
+        drop(wa); // passes the notification to `b`
+        assert_eq!(b_count.count(), 1);
+        drop(guard);
+        let Poll::Ready(mut g) = poll(wb.as_mut(), &b) else { panic!() };
+        *g += 1;
+        drop(g);
+        assert!(!lock.is_locked());
+    }
+
+    #[test]
+    fn wait_for_across_threads() {
+        let shared = std::sync::Arc::new((Lock::new(false), Condition::new()));
+        let setter = {
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                futures_lite::future::block_on(async {
+                    *shared.0.lock().await = true;
+                    shared.1.notify_all();
+                })
+            })
+        };
+        let (lock, cond) = &*shared;
+        let g = futures_lite::future::block_on(async { cond.wait_for(lock.lock().await, |v| *v).await });
+        assert!(*g);
+        drop(g);
+        setter.join().unwrap();
+    }
+}

@@ -207,3 +207,37 @@ impl fmt::Debug for EventWait<'_> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::{Counter, poll};
+
+    #[test]
+    fn set_wakes_all_in_batches_and_cancellation() {
+        let event = Event::new();
+        let (counter, waker) = Counter::new();
+        let mut waits: Vec<_> = (0..70).map(|_| Box::pin(event.wait())).collect();
+        for w in &mut waits {
+            assert!(poll(w.as_mut(), &waker).is_pending());
+        }
+        drop(waits.remove(3)); // queued, dropped
+        event.set();
+        assert_eq!(counter.count(), 69);
+        drop(waits.remove(0)); // completed, dropped
+        for w in &mut waits {
+            assert!(poll(w.as_mut(), &waker).is_ready());
+        }
+    }
+
+    #[test]
+    fn set_from_another_thread() {
+        let event = std::sync::Arc::new(Event::new());
+        let setter = {
+            let event = event.clone();
+            std::thread::spawn(move || event.set())
+        };
+        futures_lite::future::block_on(event.wait());
+        setter.join().unwrap();
+    }
+}

@@ -9,6 +9,8 @@ mod lock;
 mod loom;
 mod queue;
 mod semaphore;
+#[cfg(all(test, not(loom)))]
+mod test_util;
 mod waiters;
 
 pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};

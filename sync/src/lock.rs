@@ -417,3 +417,50 @@ impl<T: fmt::Display> fmt::Display for LockGuard<'_, T> {
         fmt::Display::fmt(&**self, f)
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::{Counter, poll};
+    use std::sync::Arc;
+
+    #[test]
+    fn hand_off_in_order_and_cancellation() {
+        let lock = Lock::new(0);
+        let (_, waker) = Counter::new();
+        let guard = lock.try_lock().unwrap();
+        let mut a = Box::pin(lock.lock());
+        let mut b = Box::pin(lock.lock());
+        let mut c = Box::pin(lock.lock());
+        assert!(poll(a.as_mut(), &waker).is_pending());
+        assert!(poll(b.as_mut(), &waker).is_pending());
+        assert!(poll(c.as_mut(), &waker).is_pending());
+        drop(b); // queued
+        drop(guard); // hands to `a`
+        drop(a); // granted, never taken: hands to `c`
+        let Poll::Ready(mut g) = poll(c.as_mut(), &waker) else { panic!("lost the lock") };
+        *g += 1;
+        drop(g);
+        drop(c);
+        assert_eq!(lock.into_inner(), 1);
+    }
+
+    #[test]
+    fn threads_increment_under_the_lock() {
+        let lock = Arc::new(Lock::new(0));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let lock = lock.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..20 {
+                        *futures_lite::future::block_on(lock.lock()) += 1;
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(*lock.try_lock().unwrap(), 60);
+    }
+}

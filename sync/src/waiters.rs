@@ -515,3 +515,197 @@ pub(crate) unsafe fn poll_completion<S>(
     unsafe { list.update_waker(node, waker) };
     None
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::Counter;
+
+    /// Pushes every node of `nodes` with payload = its index.
+    fn push_all(list: &mut WaiterList, nodes: &[Waiter], waker: &Waker) {
+        for (i, node) in nodes.iter().enumerate() {
+            // SAFETY: fresh nodes, living (unmoved) in `nodes` until after the
+            // list is emptied in each test.
+            unsafe { list.push_back(node, i, waker) };
+        }
+    }
+
+    #[test]
+    fn fifo_order_codes_and_payloads() {
+        let (counter, waker) = Counter::new();
+        let nodes: Vec<Waiter> = (0..4).map(|_| Waiter::new()).collect();
+        let mut list = WaiterList::new();
+        push_all(&mut list, &nodes, &waker);
+        assert!(nodes.iter().all(|n| n.completion().is_none()));
+        assert_eq!(list.front_payload(), Some(0));
+        list.set_front_payload(9);
+        assert_eq!(list.front_payload(), Some(9));
+        list.pop_front(3).unwrap().wake();
+        assert_eq!(nodes[0].completion(), Some(3));
+        assert_eq!(list.front_payload(), Some(1));
+        // Remove from the middle, then the tail.
+        // SAFETY: each node is in `list` or in no list.
+        unsafe {
+            assert!(list.remove(&nodes[2]));
+            assert!(!list.remove(&nodes[2]), "already unlinked");
+            assert!(list.remove(&nodes[3]));
+        }
+        assert_eq!(nodes[2].completion(), Some(2), "payload kept on removal");
+        list.pop_front(0).unwrap().wake();
+        assert!(list.is_empty());
+        assert!(list.pop_front(0).is_none());
+        assert_eq!(counter.count(), 2);
+    }
+
+    #[test]
+    fn tickets_bound_pop_front_before() {
+        let (_, waker) = Counter::new();
+        let early: Vec<Waiter> = (0..2).map(|_| Waiter::new()).collect();
+        let late = Waiter::new();
+        let mut list = WaiterList::new();
+        push_all(&mut list, &early, &waker);
+        let limit = list.next_ticket();
+        // SAFETY: fresh node, outlives the list's use of it.
+        unsafe { list.push_back(&late, 0, &waker) };
+        assert!(list.pop_front_before(limit, 0).is_some());
+        assert!(list.pop_front_before(limit, 0).is_some());
+        assert!(list.pop_front_before(limit, 0).is_none(), "late is after the limit");
+        assert!(list.pop_front(0).is_some());
+    }
+
+    #[test]
+    fn update_waker_replaces_only_a_different_waker() {
+        let (first, first_waker) = Counter::new();
+        let (second, second_waker) = Counter::new();
+        let node = Waiter::new();
+        let mut list = WaiterList::new();
+        // SAFETY: `node` outlives its time in the list.
+        unsafe {
+            list.push_back(&node, 0, &first_waker);
+            list.update_waker(&node, &first_waker);
+            list.update_waker(&node, &second_waker);
+        }
+        list.pop_front(0).unwrap().wake();
+        assert_eq!((first.count(), second.count()), (0, 1));
+    }
+
+    #[test]
+    fn node_reused_after_completion() {
+        let (_, waker) = Counter::new();
+        let node = Waiter::new();
+        let mut list = WaiterList::new();
+        for round in 0..3 {
+            // SAFETY: `node` is in no list at the start of each round.
+            unsafe { list.push_back(&node, round, &waker) };
+            assert_eq!(list.pop_front(round + 1).map(drop), Some(()));
+            assert_eq!(node.completion(), Some(round + 1));
+        }
+    }
+
+    #[test]
+    fn complete_before_wakes_in_batches() {
+        let (counter, waker) = Counter::new();
+        let nodes: Vec<Waiter> = (0..(WakeList::CAPACITY * 2 + 3)).map(|_| Waiter::new()).collect();
+        let mutex = Mutex::new(WaiterList::new());
+        push_all(&mut mutex.lock(), &nodes, &waker);
+        let guard = mutex.lock();
+        let limit = guard.next_ticket();
+        let n = complete_before(&mutex, guard, |l| l, limit, 0, usize::MAX);
+        assert_eq!(n, nodes.len());
+        assert_eq!(counter.count(), nodes.len());
+        assert!(mutex.lock().is_empty());
+        // `max` is honoured.
+        push_all(&mut mutex.lock(), &nodes[..5], &waker);
+        let guard = mutex.lock();
+        let limit = guard.next_ticket();
+        assert_eq!(complete_before(&mutex, guard, |l| l, limit, 0, 2), 2);
+        let mut list = mutex.lock();
+        while list.pop_front(0).is_some() {}
+    }
+
+    #[test]
+    fn poll_completion_refreshes_the_waker_until_completed() {
+        let (old, old_waker) = Counter::new();
+        let (new, new_waker) = Counter::new();
+        let node = Waiter::new();
+        let mutex = Mutex::new(WaiterList::new());
+        // SAFETY: `node` outlives its time in the list.
+        unsafe { mutex.lock().push_back(&node, 0, &old_waker) };
+        // SAFETY: `node` was pushed on this list.
+        assert_eq!(unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) }, None);
+        mutex.lock().pop_front(7).unwrap().wake();
+        assert_eq!((old.count(), new.count()), (0, 1));
+        // SAFETY: as above.
+        assert_eq!(unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) }, Some(7));
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use loom::sync::Arc;
+    use loom::thread;
+    use std::task::Wake;
+
+    struct Unpark(loom::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    /// A completion racing with the owner's removal: exactly one of them
+    /// unlinks the node, and the owner learns which.
+    #[test]
+    fn loom_waiters_complete_races_remove() {
+        loom::model(|| {
+            let mutex = Arc::new(Mutex::new(WaiterList::new()));
+            let node = Arc::new(Waiter::new());
+            let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(thread::current())));
+            // SAFETY: the node lives in an `Arc` held by this thread until
+            // after it is unlinked below.
+            unsafe { mutex.lock().push_back(&node, 0, &waker) };
+            let completer = {
+                let mutex = mutex.clone();
+                thread::spawn(move || mutex.lock().pop_front(1).is_some())
+            };
+            let removed = {
+                let mut list = mutex.lock();
+                // SAFETY: the node is in this list or in no list.
+                unsafe { list.remove(&node) }
+            };
+            let completed = completer.join().unwrap();
+            assert!(removed != completed, "exactly one side unlinks the node");
+            assert_eq!(node.completion(), Some(if completed { 1 } else { 0 }));
+            assert!(mutex.lock().is_empty());
+        });
+    }
+
+    /// The owner's lock-free check sees the completion code published by
+    /// the notifier's `Release` store.
+    #[test]
+    fn loom_waiters_completion_is_published() {
+        loom::model(|| {
+            let mutex = Arc::new(Mutex::new(WaiterList::new()));
+            let node = Arc::new(Waiter::new());
+            let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(thread::current())));
+            // SAFETY: the node outlives its time in the list (joined below).
+            unsafe { mutex.lock().push_back(&node, 0, &waker) };
+            let completer = {
+                let mutex = mutex.clone();
+                thread::spawn(move || {
+                    let waker = mutex.lock().pop_front(5).unwrap();
+                    waker.wake();
+                })
+            };
+            loop {
+                if let Some(code) = node.completion() {
+                    assert_eq!(code, 5);
+                    break;
+                }
+                thread::park();
+            }
+            completer.join().unwrap();
+        });
+    }
+}

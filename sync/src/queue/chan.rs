@@ -395,3 +395,78 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         self.cancel(node, |s| &mut s.joiners);
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::test_util::{Counter, poll};
+    use crate::{PriorityQueue, Queue, QueueShutDown};
+    use std::task::Poll;
+
+    #[test]
+    fn reservations_pass_on_when_cancelled() {
+        let queue = Queue::new(1);
+        let (counter, waker) = Counter::new();
+        let mut g1 = Box::pin(queue.get());
+        let mut g2 = Box::pin(queue.get());
+        assert!(poll(g1.as_mut(), &waker).is_pending());
+        assert!(poll(g2.as_mut(), &waker).is_pending());
+        queue.put_nowait(1).unwrap();
+        drop(g1); // granted, dropped: passes to g2
+        assert_eq!(counter.count(), 2);
+        assert_eq!(poll(g2.as_mut(), &waker), Poll::Ready(Ok(1)));
+
+        queue.put_nowait(2).unwrap();
+        let mut p1 = Box::pin(queue.put(3));
+        let mut p2 = Box::pin(queue.put(4));
+        assert!(poll(p1.as_mut(), &waker).is_pending());
+        assert!(poll(p2.as_mut(), &waker).is_pending());
+        assert_eq!(queue.get_nowait(), Ok(2));
+        drop(p1); // granted slot passes to p2
+        assert!(matches!(poll(p2.as_mut(), &waker), Poll::Ready(Ok(()))));
+        assert_eq!(queue.get_nowait(), Ok(4));
+    }
+
+    #[test]
+    fn shutdown_wakes_everybody_and_join_after_immediate() {
+        let queue = PriorityQueue::new(1);
+        let (counter, waker) = Counter::new();
+        let mut getters: Vec<_> = (0..40).map(|_| Box::pin(queue.get())).collect();
+        for g in &mut getters {
+            assert!(poll(g.as_mut(), &waker).is_pending());
+        }
+        queue.put_nowait(5).unwrap(); // reserved for getters[0]
+        let mut join = Box::pin(queue.join());
+        assert!(poll(join.as_mut(), &waker).is_pending());
+        queue.shutdown(true);
+        assert_eq!(counter.count(), 41);
+        for g in &mut getters {
+            assert_eq!(poll(g.as_mut(), &waker), Poll::Ready(Err(QueueShutDown)));
+        }
+        assert!(poll(join.as_mut(), &waker).is_ready());
+    }
+
+    #[test]
+    fn threads_pass_items() {
+        let queue = std::sync::Arc::new(Queue::new(2));
+        let producer = {
+            let queue = queue.clone();
+            std::thread::spawn(move || {
+                futures_lite::future::block_on(async {
+                    for n in 0..30 {
+                        queue.put(n).await.unwrap();
+                    }
+                    queue.shutdown(false);
+                })
+            })
+        };
+        let got: Vec<i32> = futures_lite::future::block_on(async {
+            let mut got = Vec::new();
+            while let Ok(n) = queue.get().await {
+                got.push(n);
+            }
+            got
+        });
+        producer.join().unwrap();
+        assert_eq!(got, (0..30).collect::<Vec<_>>());
+    }
+}

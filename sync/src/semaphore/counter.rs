@@ -290,3 +290,72 @@ impl Core {
         self.release(needed);
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::Semaphore;
+    use crate::test_util::{Counter, poll};
+    use std::sync::Arc;
+    use std::task::Poll;
+
+    #[test]
+    fn partial_assignment_cancellation_and_batches() {
+        let sem = Semaphore::new(1);
+        let (counter, waker) = Counter::new();
+        let mut big = Box::pin(sem.acquire_many(3));
+        assert!(poll(big.as_mut(), &waker).is_pending()); // took 1, needs 2
+        let mut small: Vec<_> = (0..40).map(|_| Box::pin(sem.acquire())).collect();
+        for s in &mut small {
+            assert!(poll(s.as_mut(), &waker).is_pending());
+        }
+        sem.add_permits(1); // big now has 2
+        drop(big); // its 2 go to the first two small ones
+        assert_eq!(counter.count(), 2);
+        sem.add_permits(38); // more than one wake batch
+        assert_eq!(counter.count(), 40);
+        let permits: Vec<_> = small
+            .iter_mut()
+            .map(|s| match poll(s.as_mut(), &waker) {
+                Poll::Ready(p) => p,
+                Poll::Pending => panic!("not served"),
+            })
+            .collect();
+        assert_eq!(sem.available_permits(), 0);
+        drop(permits);
+        assert_eq!(sem.available_permits(), 40);
+    }
+
+    #[test]
+    fn granted_but_dropped_returns_permits() {
+        let sem = Arc::new(Semaphore::new(0));
+        let (_, waker) = Counter::new();
+        let mut owned = Box::pin(sem.clone().acquire_many_owned(2));
+        assert!(poll(owned.as_mut(), &waker).is_pending());
+        sem.add_permits(2);
+        drop(owned);
+        assert_eq!(sem.available_permits(), 2);
+    }
+
+    #[test]
+    fn threads_never_exceed_the_count() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let sem = Arc::new(Semaphore::new(2));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let (sem, inside) = (sem.clone(), inside.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        let _p = futures_lite::future::block_on(sem.acquire());
+                        assert!(inside.fetch_add(1, Ordering::SeqCst) < 2);
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(sem.available_permits(), 2);
+    }
+}
