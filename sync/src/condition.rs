@@ -336,7 +336,9 @@ mod tests {
         drop(wa); // passes the notification to `b`
         assert_eq!(b_count.count(), 1);
         drop(guard);
-        let Poll::Ready(mut g) = poll(wb.as_mut(), &b) else { panic!() };
+        let Poll::Ready(mut g) = poll(wb.as_mut(), &b) else {
+            panic!()
+        };
         *g += 1;
         drop(g);
         assert!(!lock.is_locked());
@@ -355,7 +357,9 @@ mod tests {
             })
         };
         let (lock, cond) = &*shared;
-        let g = futures_lite::future::block_on(async { cond.wait_for(lock.lock().await, |v| *v).await });
+        let g = futures_lite::future::block_on(async {
+            cond.wait_for(lock.lock().await, |v| *v).await
+        });
         assert!(*g);
         drop(g);
         setter.join().unwrap();

@@ -17,7 +17,7 @@ pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};
 pub use condition::{Condition, ConditionWait};
 pub use error::{PutError, QueueShutDown, ReleaseError, TryGetError, TryPutError};
 pub use event::{Event, EventWait};
-pub use lock::{Lock, LockFuture, LockGuard};
+pub use lock::{Lock, LockFuture, LockGuard, OwnedLockFuture, OwnedLockGuard};
 pub use queue::{GetFuture, JoinFuture, LifoQueue, PriorityQueue, PutFuture, Queue, QueueStream};
 pub use semaphore::{
     AcquireFuture, AcquireOwnedFuture, BoundedSemaphore, OwnedSemaphorePermit, Semaphore,

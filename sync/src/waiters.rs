@@ -569,7 +569,10 @@ mod tests {
         unsafe { list.push_back(&late, 0, &waker) };
         assert!(list.pop_front_before(limit, 0).is_some());
         assert!(list.pop_front_before(limit, 0).is_some());
-        assert!(list.pop_front_before(limit, 0).is_none(), "late is after the limit");
+        assert!(
+            list.pop_front_before(limit, 0).is_none(),
+            "late is after the limit"
+        );
         assert!(list.pop_front(0).is_some());
     }
 
@@ -605,7 +608,9 @@ mod tests {
     #[test]
     fn complete_before_wakes_in_batches() {
         let (counter, waker) = Counter::new();
-        let nodes: Vec<Waiter> = (0..(WakeList::CAPACITY * 2 + 3)).map(|_| Waiter::new()).collect();
+        let nodes: Vec<Waiter> = (0..(WakeList::CAPACITY * 2 + 3))
+            .map(|_| Waiter::new())
+            .collect();
         let mutex = Mutex::new(WaiterList::new());
         push_all(&mut mutex.lock(), &nodes, &waker);
         let guard = mutex.lock();
@@ -632,11 +637,17 @@ mod tests {
         // SAFETY: `node` outlives its time in the list.
         unsafe { mutex.lock().push_back(&node, 0, &old_waker) };
         // SAFETY: `node` was pushed on this list.
-        assert_eq!(unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) }, None);
+        assert_eq!(
+            unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) },
+            None
+        );
         mutex.lock().pop_front(7).unwrap().wake();
         assert_eq!((old.count(), new.count()), (0, 1));
         // SAFETY: as above.
-        assert_eq!(unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) }, Some(7));
+        assert_eq!(
+            unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) },
+            Some(7)
+        );
     }
 }
 

@@ -125,7 +125,11 @@ where
                 continue;
             }
             progressed = true;
-            if future.as_mut().poll(&mut Context::from_waker(waker)).is_ready() {
+            if future
+                .as_mut()
+                .poll(&mut Context::from_waker(waker))
+                .is_ready()
+            {
                 *task = None;
                 left -= 1;
             }
@@ -277,7 +281,10 @@ impl Pool {
             // Clear before polling: a wake during the poll re-schedules.
             task.scheduled.store(false, Ordering::Release);
             let done = match slot.as_mut() {
-                Some(future) => future.as_mut().poll(&mut Context::from_waker(&waker)).is_ready(),
+                Some(future) => future
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&waker))
+                    .is_ready(),
                 None => false,
             };
             if done {
@@ -310,6 +317,9 @@ where
         .collect();
     handles
         .into_iter()
-        .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
         .collect()
 }

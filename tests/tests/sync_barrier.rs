@@ -36,11 +36,17 @@ fn nobody_passes_before_everybody_arrived() {
     assert!(poll_once(b.as_mut(), &waker).is_pending());
     assert_eq!(barrier.n_waiting(), 2);
     assert!(poll_once(a.as_mut(), &waker).is_pending());
-    let Poll::Ready(c) = poll_once(std::pin::pin!(barrier.wait()), &waker) else { panic!() };
+    let Poll::Ready(c) = poll_once(std::pin::pin!(barrier.wait()), &waker) else {
+        panic!()
+    };
     assert!(c.is_leader());
     assert_eq!(barrier.n_waiting(), 0);
-    let Poll::Ready(ra) = poll_once(a.as_mut(), &waker) else { panic!() };
-    let Poll::Ready(rb) = poll_once(b.as_mut(), &waker) else { panic!() };
+    let Poll::Ready(ra) = poll_once(a.as_mut(), &waker) else {
+        panic!()
+    };
+    let Poll::Ready(rb) = poll_once(b.as_mut(), &waker) else {
+        panic!()
+    };
     assert!(!ra.is_leader() && !rb.is_leader());
 }
 
@@ -54,8 +60,13 @@ fn dropped_waiter_takes_its_arrival_back() {
     assert_eq!(barrier.n_waiting(), 0);
     let (b_wakes, b_waker) = CountingWaker::new();
     let mut b = Box::pin(barrier.wait());
-    assert!(poll_once(b.as_mut(), &b_waker).is_pending(), "still needs two");
-    let Poll::Ready(c) = poll_once(std::pin::pin!(barrier.wait()), &waker) else { panic!() };
+    assert!(
+        poll_once(b.as_mut(), &b_waker).is_pending(),
+        "still needs two"
+    );
+    let Poll::Ready(c) = poll_once(std::pin::pin!(barrier.wait()), &waker) else {
+        panic!()
+    };
     assert!(c.is_leader());
     assert_eq!(b_wakes.count(), 1);
     assert!(poll_once(b.as_mut(), &b_waker).is_ready());
@@ -83,7 +94,8 @@ fn generations_on_a_thread_pool() {
     let leaders = Arc::new(AtomicUsize::new(0));
     // `arrivals[r]` counts tasks that reached round r: nobody may start
     // round r+1 before all PARTIES reached round r.
-    let arrivals: Arc<Vec<AtomicUsize>> = Arc::new((0..ROUNDS).map(|_| AtomicUsize::new(0)).collect());
+    let arrivals: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..ROUNDS).map(|_| AtomicUsize::new(0)).collect());
     let pool = Pool::new();
     for _ in 0..PARTIES {
         let (barrier, leaders, arrivals) = (barrier.clone(), leaders.clone(), arrivals.clone());

@@ -63,7 +63,9 @@ fn wait_releases_the_lock_and_retakes_it() {
     assert!(poll_once(wait.as_mut(), &waker).is_pending());
     drop(guard);
     assert_eq!(wakes.count(), 2);
-    let Poll::Ready(guard) = poll_once(wait.as_mut(), &waker) else { panic!() };
+    let Poll::Ready(guard) = poll_once(wait.as_mut(), &waker) else {
+        panic!()
+    };
     assert_eq!(*guard, 7);
 }
 
@@ -127,7 +129,10 @@ fn dropped_while_relocking_passes_the_notification_on() {
     assert!(poll_once(wb.as_mut(), &b).is_pending());
     let guard = lock.try_lock().unwrap();
     cond.notify(1);
-    assert!(poll_once(wa.as_mut(), &a).is_pending(), "waits for the lock");
+    assert!(
+        poll_once(wa.as_mut(), &a).is_pending(),
+        "waits for the lock"
+    );
     drop(wa);
     assert_eq!(b_wakes.count(), 1);
     drop(guard);

@@ -53,7 +53,10 @@ fn woken_waiters_return_even_if_cleared_before_they_run() {
     event.set();
     event.clear();
     assert!(!event.is_set());
-    assert!(poll_once(f.as_mut(), &waker).is_ready(), "asyncio: set() resolved it");
+    assert!(
+        poll_once(f.as_mut(), &waker).is_ready(),
+        "asyncio: set() resolved it"
+    );
     // A new waiter after the clear waits again.
     let mut g = Box::pin(event.wait());
     assert!(poll_once(g.as_mut(), &waker).is_pending());
@@ -82,7 +85,10 @@ fn cancelled_waiters_do_not_disturb_the_others() {
     drop(fb); // while queued
     event.set();
     drop(fa); // completed but not polled: nothing to pass on
-    assert_eq!((a_wakes.count(), b_wakes.count(), c_wakes.count()), (1, 0, 1));
+    assert_eq!(
+        (a_wakes.count(), b_wakes.count(), c_wakes.count()),
+        (1, 0, 1)
+    );
     assert!(poll_once(fc.as_mut(), &c).is_ready());
 }
 

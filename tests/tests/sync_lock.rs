@@ -19,7 +19,11 @@ fn two_tasks_compete_for_a_lock() {
         async move {
             for _ in 0..100 {
                 let mut log = lock.lock().await;
-                assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders at once");
+                assert_eq!(
+                    inside.fetch_add(1, Ordering::SeqCst),
+                    0,
+                    "two holders at once"
+                );
                 yield_now().await;
                 log.push(name);
                 inside.fetch_sub(1, Ordering::SeqCst);
@@ -30,7 +34,10 @@ fn two_tasks_compete_for_a_lock() {
     let log = lock.into_inner();
     assert_eq!(log.len(), 200);
     // Strict FIFO hand-off: while both compete, they alternate.
-    assert!(log.windows(2).filter(|w| w[0] == w[1]).count() <= 1, "{log:?}");
+    assert!(
+        log.windows(2).filter(|w| w[0] == w[1]).count() <= 1,
+        "{log:?}"
+    );
 }
 
 #[test]
@@ -92,7 +99,11 @@ fn cancel_while_queued_leaves_the_line() {
     drop(first);
     drop(guard);
     assert_eq!(first_wakes.count(), 0);
-    assert_eq!(second_wakes.count(), 1, "the unlock must go to the remaining waiter");
+    assert_eq!(
+        second_wakes.count(),
+        1,
+        "the unlock must go to the remaining waiter"
+    );
     assert!(poll_once(second.as_mut(), &second_waker).is_ready());
 }
 

@@ -44,7 +44,11 @@ fn producer_consumer_with_a_none_sentinel() {
                     consumer = None;
                 }
             }
-            if producer.is_none() && consumer.is_none() { Poll::Ready(()) } else { Poll::Pending }
+            if producer.is_none() && consumer.is_none() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
         })
         .await;
     });
@@ -94,8 +98,12 @@ fn workers_and_join_like_the_asyncio_guide() {
         assert_eq!(done.load(Ordering::SeqCst), 30);
         queue.shutdown(false);
     };
-    let tasks: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>> =
-        vec![Box::pin(worker()), Box::pin(worker()), Box::pin(worker()), Box::pin(main)];
+    let tasks: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>> = vec![
+        Box::pin(worker()),
+        Box::pin(worker()),
+        Box::pin(worker()),
+        Box::pin(main),
+    ];
     run_local(tasks);
 }
 
@@ -115,7 +123,9 @@ fn priority_queue_gives_smallest_first() {
     for n in [5, 1, 4, 2, 3, 1] {
         queue.put_nowait((n, format!("job {n}"))).unwrap();
     }
-    let order: Vec<_> = std::iter::from_fn(|| queue.get_nowait().ok()).map(|(n, _)| n).collect();
+    let order: Vec<_> = std::iter::from_fn(|| queue.get_nowait().ok())
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(order, [1, 1, 2, 3, 4, 5]);
 }
 
@@ -206,10 +216,19 @@ fn shutdown_while_getters_and_putters_wait() {
     assert!(poll_once(getter.as_mut(), &get_waker).is_pending());
     full.shutdown(false);
     empty.shutdown(false);
-    assert_eq!((put_wakes.count(), get_wakes.count()), (1, 1), "every blocked caller wakes");
-    let Poll::Ready(Err(err)) = poll_once(putter.as_mut(), &put_waker) else { panic!() };
+    assert_eq!(
+        (put_wakes.count(), get_wakes.count()),
+        (1, 1),
+        "every blocked caller wakes"
+    );
+    let Poll::Ready(Err(err)) = poll_once(putter.as_mut(), &put_waker) else {
+        panic!()
+    };
     assert_eq!(err.into_inner(), "rejected");
-    assert_eq!(poll_once(getter.as_mut(), &get_waker), Poll::Ready(Err(QueueShutDown)));
+    assert_eq!(
+        poll_once(getter.as_mut(), &get_waker),
+        Poll::Ready(Err(QueueShutDown))
+    );
     // Gets drain what is left, then fail; puts fail at once.
     assert!(full.put_nowait("late").unwrap_err().is_shut_down());
     assert_eq!(block_on(full.get()), Ok("kept"));
@@ -252,7 +271,10 @@ fn immediate_shutdown_voids_reservations_of_woken_getters() {
     assert!(poll_once(getter.as_mut(), &waker).is_pending());
     queue.put_nowait(1).unwrap(); // reserved for `getter`
     queue.shutdown(true); // ...and dropped
-    assert_eq!(poll_once(getter.as_mut(), &waker), Poll::Ready(Err(QueueShutDown)));
+    assert_eq!(
+        poll_once(getter.as_mut(), &waker),
+        Poll::Ready(Err(QueueShutDown))
+    );
     block_on(queue.join());
 }
 
@@ -426,6 +448,10 @@ fn stress_os_threads_with_cancelled_gets_and_puts() {
             }
         });
     }
-    assert_eq!(seen.lock().unwrap().len(), PRODUCERS * PER, "items were lost");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        PRODUCERS * PER,
+        "items were lost"
+    );
     assert!(queue.empty());
 }

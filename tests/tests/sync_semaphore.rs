@@ -88,7 +88,9 @@ fn large_request_at_the_head_is_not_overtaken() {
     assert_eq!((big_wakes.count(), small_wakes.count()), (0, 0));
     sem.add_permits(2); // 5 reached: big is served, 1 left goes to small
     assert_eq!((big_wakes.count(), small_wakes.count()), (1, 1));
-    let Poll::Ready(big_permit) = poll_once(big.as_mut(), &big_waker) else { panic!() };
+    let Poll::Ready(big_permit) = poll_once(big.as_mut(), &big_waker) else {
+        panic!()
+    };
     assert_eq!(big_permit.num_permits(), 5);
     assert!(poll_once(small.as_mut(), &small_waker).is_ready());
 }
@@ -104,7 +106,9 @@ fn cancelled_head_hands_its_partial_permits_on() {
     assert!(poll_once(small.as_mut(), &small_waker).is_pending());
     drop(big); // its 2 assigned permits go to `small`, 1 stays over
     assert_eq!(small_wakes.count(), 1);
-    let Poll::Ready(permit) = poll_once(small.as_mut(), &small_waker) else { panic!() };
+    let Poll::Ready(permit) = poll_once(small.as_mut(), &small_waker) else {
+        panic!()
+    };
     assert_eq!(sem.available_permits(), 1);
     drop(permit);
     assert_eq!(sem.available_permits(), 2);
@@ -137,7 +141,9 @@ fn cancel_at_every_point_loses_no_permit() {
     assert_eq!(granted_wakes.count(), 1);
     drop(granted); // completed but not polled: the permit passes on
     assert_eq!(next_wakes.count(), 1);
-    let Poll::Ready(permit) = poll_once(next.as_mut(), &next_waker) else { panic!() };
+    let Poll::Ready(permit) = poll_once(next.as_mut(), &next_waker) else {
+        panic!()
+    };
     drop(permit); // after Ready
     assert_eq!(sem.available_permits(), 1);
 }
@@ -151,7 +157,9 @@ fn owned_permits_and_futures() {
     assert!(poll_once(waiting.as_mut(), &waker).is_pending());
     std::thread::spawn(move || drop(permit)).join().unwrap();
     assert_eq!(wakes.count(), 1);
-    let Poll::Ready(p) = poll_once(waiting.as_mut(), &waker) else { panic!() };
+    let Poll::Ready(p) = poll_once(waiting.as_mut(), &waker) else {
+        panic!()
+    };
     assert_eq!(p.num_permits(), 1);
     drop(p);
     assert!(sem.clone().try_acquire_owned().is_some());
@@ -181,7 +189,9 @@ fn bounded_release_only_gives_back_forgotten_permits() {
     assert_eq!(sem.release(), Ok(())); // the forgotten one, to the waiter
     assert_eq!(wakes.count(), 1);
     assert_eq!(sem.release(), Err(ReleaseError));
-    let Poll::Ready(permit) = poll_once(waiting.as_mut(), &waker) else { panic!() };
+    let Poll::Ready(permit) = poll_once(waiting.as_mut(), &waker) else {
+        panic!()
+    };
     drop((permit, held));
     assert_eq!(sem.available_permits(), 2);
     assert_eq!(sem.release(), Err(ReleaseError));

@@ -218,9 +218,7 @@ impl Core {
         if *queued {
             // SAFETY: the node was pushed on this list (below), and is in it
             // or in no list.
-            if unsafe { poll_completion(node, &self.waiting, |w| w, cx.waker()) }
-                .is_none()
-            {
+            if unsafe { poll_completion(node, &self.waiting, |w| w, cx.waker()) }.is_none() {
                 return Poll::Pending;
             }
             *queued = false;

@@ -19,13 +19,17 @@
 //!   was the last); one dropped after it was granted the lock owns the lock,
 //!   so it unlocks, which hands the lock to the next waiter.
 
+mod owned;
+
 use core::fmt;
 use core::future::Future;
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 use core::pin::Pin;
 use core::task::{Context, Poll};
+use std::sync::Arc;
 
+pub use self::owned::{OwnedLockFuture, OwnedLockGuard};
 use crate::loom::{AtomicUsize, Mutex, Ordering, UnsafeCell};
 use crate::waiters::{Waiter, WaiterList, poll_completion};
 
@@ -125,6 +129,36 @@ impl<T> Lock<T> {
     /// ```
     pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
         self.try_lock_fast().then(|| LockGuard::new(self))
+    }
+
+    /// [`Lock::lock`] for an `Arc<Lock>`: the guard keeps the lock alive,
+    /// so it can move into another task or thread.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use runtime_sync::Lock;
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Arc::new(Lock::new(0));
+    /// let mut guard = lock.clone().lock_owned().await;
+    /// std::thread::spawn(move || *guard += 1).join().unwrap();
+    /// assert_eq!(*lock.lock().await, 1);
+    /// # });
+    /// ```
+    pub fn lock_owned(self: Arc<Self>) -> OwnedLockFuture<T> {
+        OwnedLockFuture::new(self)
+    }
+
+    /// [`Lock::try_lock`] for an `Arc<Lock>`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let lock = Arc::new(runtime_sync::Lock::new(()));
+    /// let guard = lock.clone().try_lock_owned().unwrap();
+    /// assert!(lock.clone().try_lock_owned().is_none());
+    /// # drop(guard);
+    /// ```
+    pub fn try_lock_owned(self: Arc<Self>) -> Option<OwnedLockGuard<T>> {
+        self.try_lock_fast().then(|| OwnedLockGuard::new(self))
     }
 
     /// Whether the lock is held: asyncio's `Lock.locked()`.
@@ -229,6 +263,51 @@ impl<T> Lock<T> {
         }
     }
 
+    /// Polls a lock future whose node is `node`; `queued` is the future's
+    /// "node was pushed and not yet seen completed" flag.
+    fn poll_lock(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
+        if *queued {
+            // SAFETY: the node was pushed on `self.waiters` (below), and is
+            // in it or in no list.
+            if unsafe { poll_completion(node, &self.waiters, |l| l, cx.waker()) }.is_none() {
+                return Poll::Pending;
+            }
+            // Completed: the lock was handed to us.
+            *queued = false;
+            return Poll::Ready(());
+        }
+        if self.try_lock_fast() {
+            return Poll::Ready(());
+        }
+        let mut waiters = self.waiters.lock();
+        if self.lock_or_queue(&mut waiters) {
+            return Poll::Ready(());
+        }
+        // SAFETY: the node is in no list (`queued` is false), it is pinned
+        // inside the future, and the future's `Drop` calls `cancel_lock`,
+        // which unlinks it under this lock.
+        unsafe { waiters.push_back(node, 0, cx.waker()) };
+        *queued = true;
+        Poll::Pending
+    }
+
+    /// The `Drop` of a lock future whose node was pushed: leaves the line,
+    /// or passes on the lock if it was already handed over.
+    fn cancel_lock(&self, node: &Waiter) {
+        if node.completion().is_none() {
+            let mut waiters = self.waiters.lock();
+            // SAFETY: the node is in `self.waiters` or in no list.
+            if unsafe { waiters.remove(node) } {
+                if waiters.is_empty() {
+                    self.state.fetch_and(!QUEUED, Ordering::Relaxed);
+                }
+                return;
+            }
+        }
+        // The lock was handed to us but never taken: pass it on.
+        self.unlock();
+    }
+
     /// A pointer to the value, for a guard.
     fn value_ptr(&self) -> *mut T {
         self.value.with_mut(|ptr| ptr)
@@ -293,51 +372,19 @@ impl<'a, T> Future for LockFuture<'a, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: we never move out of `self`, and `node` is only used
-        // through `&Waiter` below, so the pinning of the node holds.
+        // through `&Waiter`, so the pinning of the node holds.
         let this = unsafe { self.get_unchecked_mut() };
         let lock = this.lock;
-        if this.queued {
-            // SAFETY: the node was pushed on `lock.waiters` (below), and is
-            // in it or in no list.
-            if unsafe { poll_completion(&this.node, &lock.waiters, |l| l, cx.waker()) }.is_none() {
-                return Poll::Pending;
-            }
-            // Completed: the lock was handed to us.
-            this.queued = false;
-            return Poll::Ready(LockGuard::new(lock));
-        }
-        if lock.try_lock_fast() {
-            return Poll::Ready(LockGuard::new(lock));
-        }
-        let mut waiters = lock.waiters.lock();
-        if lock.lock_or_queue(&mut waiters) {
-            return Poll::Ready(LockGuard::new(lock));
-        }
-        // SAFETY: the node is in no list (`queued` is false), it is pinned
-        // inside this future, and `Drop` unlinks it before it goes away.
-        unsafe { waiters.push_back(&this.node, 0, cx.waker()) };
-        this.queued = true;
-        Poll::Pending
+        lock.poll_lock(&this.node, &mut this.queued, cx)
+            .map(|()| LockGuard::new(lock))
     }
 }
 
 impl<T> Drop for LockFuture<'_, T> {
     fn drop(&mut self) {
-        if !self.queued {
-            return;
+        if self.queued {
+            self.lock.cancel_lock(&self.node);
         }
-        if self.node.completion().is_none() {
-            let mut waiters = self.lock.waiters.lock();
-            // SAFETY: the node is in `lock.waiters` or in no list.
-            if unsafe { waiters.remove(&self.node) } {
-                if waiters.is_empty() {
-                    self.lock.state.fetch_and(!QUEUED, Ordering::Relaxed);
-                }
-                return;
-            }
-        }
-        // The lock was handed to us but never taken: pass it on.
-        self.lock.unlock();
     }
 }
 
@@ -438,7 +485,9 @@ mod tests {
         drop(b); // queued
         drop(guard); // hands to `a`
         drop(a); // granted, never taken: hands to `c`
-        let Poll::Ready(mut g) = poll(c.as_mut(), &waker) else { panic!("lost the lock") };
+        let Poll::Ready(mut g) = poll(c.as_mut(), &waker) else {
+            panic!("lost the lock")
+        };
         *g += 1;
         drop(g);
         drop(c);
