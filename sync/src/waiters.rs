@@ -637,17 +637,13 @@ mod tests {
         // SAFETY: `node` outlives its time in the list.
         unsafe { mutex.lock().push_back(&node, 0, &old_waker) };
         // SAFETY: `node` was pushed on this list.
-        assert_eq!(
-            unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) },
-            None
-        );
+        let first = unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) };
+        assert_eq!(first, None);
         mutex.lock().pop_front(7).unwrap().wake();
         assert_eq!((old.count(), new.count()), (0, 1));
         // SAFETY: as above.
-        assert_eq!(
-            unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) },
-            Some(7)
-        );
+        let second = unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) };
+        assert_eq!(second, Some(7));
     }
 }
 

@@ -27,31 +27,9 @@ fn producer_consumer_with_a_none_sentinel() {
         }
         queue.task_done();
     };
-    block_on(async {
-        let producer = std::pin::pin!(producer);
-        let consumer = std::pin::pin!(consumer);
-        // Poll both until both are done (a two-task join).
-        let mut producer = Some(producer);
-        let mut consumer = Some(consumer);
-        std::future::poll_fn(|cx| {
-            if let Some(p) = producer.as_mut() {
-                if p.as_mut().poll(cx).is_ready() {
-                    producer = None;
-                }
-            }
-            if let Some(c) = consumer.as_mut() {
-                if c.as_mut().poll(cx).is_ready() {
-                    consumer = None;
-                }
-            }
-            if producer.is_none() && consumer.is_none() {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
-        })
-        .await;
-    });
+    let tasks: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>> =
+        vec![Box::pin(producer), Box::pin(consumer)];
+    run_local(tasks);
     assert_eq!(got, (0..20).collect::<Vec<_>>());
     assert!(queue.empty());
     block_on(queue.join());
