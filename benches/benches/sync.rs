@@ -20,7 +20,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 /// The shared executor. Switch these few functions to move every sync
 /// benchmark onto another runtime.
 mod exec {
-        use std::task::Poll;
+    use std::task::Poll;
 
     pub type Runtime = tokio::runtime::Runtime;
     pub type JoinHandle<T> = tokio::task::JoinHandle<T>;
@@ -142,7 +142,9 @@ macro_rules! contended {
 fn lock_contended(c: &mut Criterion) {
     let rt = exec::runtime();
     let mut group = c.benchmark_group("sync/lock_contended");
-    group.throughput(Throughput::Elements((CONTENDED_TASKS * CONTENDED_OPS) as u64));
+    group.throughput(Throughput::Elements(
+        (CONTENDED_TASKS * CONTENDED_OPS) as u64,
+    ));
     group.sample_size(20);
     group.bench_function("runtime", |b| {
         b.iter(|| contended!(&rt, runtime::sync::Lock::new(0usize)))
@@ -246,13 +248,19 @@ macro_rules! queue_run {
                 }));
             }
             drop($slot);
-            let sum = exec::join_all(tasks).await.into_iter().fold(0usize, usize::wrapping_add);
+            let sum = exec::join_all(tasks)
+                .await
+                .into_iter()
+                .fold(0usize, usize::wrapping_add);
             assert_eq!(sum, (0..ITEMS).fold(0usize, usize::wrapping_add));
         })
     }};
 }
 
-fn our_queue() -> (Arc<runtime::sync::Queue<usize>>, Arc<runtime::sync::Queue<usize>>) {
+fn our_queue() -> (
+    Arc<runtime::sync::Queue<usize>>,
+    Arc<runtime::sync::Queue<usize>>,
+) {
     let queue = Arc::new(runtime::sync::Queue::new(CAPACITY));
     (queue.clone(), queue)
 }

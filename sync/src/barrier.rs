@@ -10,7 +10,10 @@
 //!
 //! A wait dropped before its generation filled up withdraws its arrival
 //! (asyncio decrements its count for a cancelled waiter too); one dropped
-//! after its generation was released changes nothing.
+//! after its generation was released changes nothing. Each node carries its
+//! generation as payload: the leader wakes in batches with the lock dropped
+//! in between, so a waiter of the released generation may be dropped while
+//! still linked, and must then not withdraw from the next generation.
 
 use core::fmt;
 use core::future::Future;
@@ -18,7 +21,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::loom::Mutex;
-use crate::waiters::{Waiter, WaiterList, complete_before, poll_completion};
+use crate::waiters::{MAX_PAYLOAD, Waiter, WaiterList, complete_before, poll_completion};
 
 /// A meeting point: [`wait`](Barrier::wait) returns once `parties` tasks
 /// are waiting, then the barrier starts over. asyncio's `Barrier`.
@@ -56,6 +59,8 @@ pub struct Barrier {
 struct State {
     /// Tasks waiting in the current generation.
     arrived: usize,
+    /// The current generation, as a node payload (wraps at `MAX_PAYLOAD`).
+    generation: usize,
     waiters: WaiterList,
 }
 
@@ -82,6 +87,7 @@ impl Barrier {
             parties,
             state: Mutex::new(State {
                 arrived: 0,
+                generation: 0,
                 waiters: WaiterList::new(),
             }),
         }
@@ -206,6 +212,7 @@ impl Future for BarrierWait<'_> {
         if state.arrived == barrier.parties {
             // The leader: start the next round and release this one.
             state.arrived = 0;
+            state.generation = (state.generation + 1) & MAX_PAYLOAD;
             let limit = state.waiters.next_ticket();
             complete_before(
                 &barrier.state,
@@ -217,9 +224,10 @@ impl Future for BarrierWait<'_> {
             );
             return Poll::Ready(BarrierWaitResult { leader: true });
         }
+        let generation = state.generation;
         // SAFETY: the node is in no list (`queued` is false), pinned in this
         // future, and `Drop` unlinks it under this lock.
-        unsafe { state.waiters.push_back(&this.node, 0, cx.waker()) };
+        unsafe { state.waiters.push_back(&this.node, generation, cx.waker()) };
         this.queued = true;
         Poll::Pending
     }
@@ -231,8 +239,11 @@ impl Drop for BarrierWait<'_> {
             let mut state = self.barrier.state.lock();
             // SAFETY: the node is in this list or in no list.
             if unsafe { state.waiters.remove(&self.node) } {
-                // Still in the round: take the arrival back.
-                state.arrived -= 1;
+                let generation = self.node.completion_locked(&state.waiters);
+                if generation == Some(state.generation) {
+                    // Still in the current round: take the arrival back.
+                    state.arrived -= 1;
+                }
             }
         }
     }

@@ -23,7 +23,10 @@
 //! * `links` and `waker` are read and written only by a holder of the lock of
 //!   the list the node is linked in (or being linked into). The owner (the
 //!   future) also takes that lock to register or refresh its waker, and to
-//!   unlink the node when it is dropped.
+//!   unlink the node when it is dropped. Once the node is unlinked they are
+//!   the owner's alone; `remove` leaves the waker in the node so that it is
+//!   dropped with the node, outside the lock (dropping a waker can drop a
+//!   task, whose futures may need the same lock).
 //! * `state` is an atomic word: bit 0 ([`LINKED`]) says the node is in a list,
 //!   the other bits are a payload. While `LINKED` is set the payload belongs
 //!   to the list (the semaphore keeps "permits still needed" there and lowers
@@ -243,25 +246,31 @@ impl WaiterList {
     }
 
     /// Replaces the waker of a linked node with `waker`, unless it would wake
-    /// the same task already.
+    /// the same task already. Returns the replaced waker, for the caller to
+    /// drop *after* releasing the lock (dropping a waker may drop a task,
+    /// whose futures may want this very lock).
     ///
     /// # Safety
     ///
     /// `node` is linked in this list.
-    pub(crate) unsafe fn update_waker(&mut self, node: &Waiter, waker: &Waker) {
+    #[must_use = "drop the old waker after releasing the lock"]
+    pub(crate) unsafe fn update_waker(&mut self, node: &Waiter, waker: &Waker) -> Option<Waker> {
         node.waker.with_mut(|slot| {
             // SAFETY: the node is linked in this list and we hold its lock.
             let slot = unsafe { &mut *slot };
             match slot {
-                Some(old) if old.will_wake(waker) => {}
-                _ => *slot = Some(waker.clone()),
+                Some(old) if old.will_wake(waker) => None,
+                _ => slot.replace(waker.clone()),
             }
-        });
+        })
     }
 
     /// Unlinks `node` if it is still linked (returns `true` then), leaving
     /// its payload as the completion code. A node that was already completed
     /// is left alone (returns `false`).
+    ///
+    /// The owner's waker stays in the node, so that it is dropped with the
+    /// node, after the caller released the lock.
     ///
     /// # Safety
     ///
@@ -271,10 +280,9 @@ impl WaiterList {
             return false;
         }
         // SAFETY: linked, hence in this list (contract); lock held.
-        let waker = unsafe { self.unlink(NonNull::from(node)) };
+        unsafe { self.unlink(NonNull::from(node)) };
         let payload = node.state.load(Ordering::Relaxed) >> 1;
         node.state.store(payload << 1, Ordering::Relaxed);
-        drop(waker);
         true
     }
 
@@ -327,20 +335,22 @@ impl WaiterList {
     unsafe fn complete(&mut self, node: NonNull<Waiter>, code: usize) -> Waker {
         debug_assert!(code <= MAX_PAYLOAD, "completion code out of range");
         // SAFETY: forwarded contract.
-        let waker = unsafe { self.unlink(node) };
+        unsafe { self.unlink(node) };
         // SAFETY: the node is valid until the store below hands it back.
         let node = unsafe { node.as_ref() };
+        // SAFETY: linked until the store below, and we hold the lock.
+        let waker = node.waker.with_mut(|slot| unsafe { (*slot).take() });
         node.state.store(code << 1, Ordering::Release);
         // From here on the owner may free the node: do not touch it again.
         waker.expect("a linked waiter always has a waker")
     }
 
-    /// Unlinks `node` and takes its waker; leaves `state` to the caller.
+    /// Unlinks `node`; leaves `state` and `waker` to the caller.
     ///
     /// # Safety
     ///
     /// `node` is linked in this list.
-    unsafe fn unlink(&mut self, node: NonNull<Waiter>) -> Option<Waker> {
+    unsafe fn unlink(&mut self, node: NonNull<Waiter>) {
         // SAFETY: linked (contract) hence valid; lock held.
         let Links { prev, next, .. } = unsafe { Self::links(node) };
         match prev {
@@ -360,10 +370,6 @@ impl WaiterList {
                 l.next = None;
             })
         };
-        // SAFETY: as above.
-        let node = unsafe { node_ref(node) };
-        // SAFETY: as above; the waker slot is ours under the lock.
-        node.waker.with_mut(|slot| unsafe { (*slot).take() })
     }
 
     /// A copy of a node's links.
@@ -512,7 +518,9 @@ pub(crate) unsafe fn poll_completion<S>(
         return Some(code);
     }
     // SAFETY: not completed, so still linked, and in this list (contract).
-    unsafe { list.update_waker(node, waker) };
+    let old = unsafe { list.update_waker(node, waker) };
+    drop(guard);
+    drop(old);
     None
 }
 
@@ -585,8 +593,8 @@ mod tests {
         // SAFETY: `node` outlives its time in the list.
         unsafe {
             list.push_back(&node, 0, &first_waker);
-            list.update_waker(&node, &first_waker);
-            list.update_waker(&node, &second_waker);
+            assert!(list.update_waker(&node, &first_waker).is_none());
+            assert!(list.update_waker(&node, &second_waker).is_some());
         }
         list.pop_front(0).unwrap().wake();
         assert_eq!((first.count(), second.count()), (0, 1));
