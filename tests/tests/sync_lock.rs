@@ -158,6 +158,7 @@ fn repoll_with_a_new_waker_uses_it() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn stress_many_tasks_on_a_thread_pool() {
     let lock = Arc::new(Lock::new(0u64));
     let pool = Pool::new();
@@ -178,6 +179,7 @@ fn stress_many_tasks_on_a_thread_pool() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn stress_many_os_threads_with_cancellations() {
     let lock = Arc::new(Lock::new(0u64));
     let total: u64 = {

@@ -346,6 +346,7 @@ fn stream_ends_after_shutdown_and_drain() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn stress_mpmc_no_item_lost_or_duplicated() {
     const PRODUCERS: usize = 4;
     const CONSUMERS: usize = 4;
@@ -377,6 +378,7 @@ fn stress_mpmc_no_item_lost_or_duplicated() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn stress_os_threads_with_cancelled_gets_and_puts() {
     // Half the threads put PER distinct items each, the other half get until
     // the queue is shut down (by the last producer). A third of the

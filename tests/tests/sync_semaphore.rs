@@ -198,6 +198,7 @@ fn bounded_release_only_gives_back_forgotten_permits() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn stress_many_os_threads_with_cancellations() {
     const PERMITS: usize = 3;
     let sem = Arc::new(Semaphore::new(PERMITS));
