@@ -145,6 +145,8 @@ impl fmt::Debug for Barrier {
 }
 
 /// What [`Barrier::wait`] returns: tells the one leader of each round.
+/// asyncio's `wait()` returns an arrival index instead; the leader is the
+/// one that got `parties - 1`.
 ///
 /// ```
 /// # futures_lite::future::block_on(async {
@@ -159,7 +161,8 @@ pub struct BarrierWaitResult {
 
 impl BarrierWaitResult {
     /// Whether this waiter was the leader of its round (the last to
-    /// arrive): true for exactly one waiter per round.
+    /// arrive): true for exactly one waiter per round. In asyncio terms:
+    /// `await barrier.wait() == barrier.parties - 1`.
     ///
     /// ```
     /// # futures_lite::future::block_on(async {
@@ -171,7 +174,7 @@ impl BarrierWaitResult {
     }
 }
 
-/// The future of [`Barrier::wait`].
+/// The future of [`Barrier::wait`]: asyncio's `barrier.wait()` coroutine.
 ///
 /// ```
 /// # futures_lite::future::block_on(async {

@@ -202,6 +202,7 @@ impl fmt::Debug for Condition {
 }
 
 /// The future of [`Condition::wait`]; resolves to the re-locked guard.
+/// asyncio's `cond.wait()` coroutine.
 ///
 /// ```
 /// use runtime_sync::{Condition, Lock};

@@ -133,7 +133,8 @@ impl<T> PutError<T> {
         Self { item }
     }
 
-    /// The item that was not added.
+    /// The item that was not added (asyncio loses it with the exception;
+    /// Rust gives it back).
     ///
     /// ```
     /// let queue = runtime_sync::Queue::new(0);
@@ -220,7 +221,8 @@ impl<T> TryPutError<T> {
         self.shut_down
     }
 
-    /// The item that was not added.
+    /// The item that was not added (asyncio loses it with the exception;
+    /// Rust gives it back).
     ///
     /// ```
     /// let queue = runtime_sync::Queue::new(0);

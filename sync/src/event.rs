@@ -140,7 +140,7 @@ impl fmt::Debug for Event {
     }
 }
 
-/// The future of [`Event::wait`].
+/// The future of [`Event::wait`]: asyncio's `event.wait()` coroutine.
 ///
 /// ```
 /// # futures_lite::future::block_on(async {

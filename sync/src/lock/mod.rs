@@ -132,7 +132,8 @@ impl<T> Lock<T> {
     }
 
     /// [`Lock::lock`] for an `Arc<Lock>`: the guard keeps the lock alive,
-    /// so it can move into another task or thread.
+    /// so it can move into another task or thread (asyncio's
+    /// `await lock.acquire()` released from another task).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -148,7 +149,8 @@ impl<T> Lock<T> {
         OwnedLockFuture::new(self)
     }
 
-    /// [`Lock::try_lock`] for an `Arc<Lock>`.
+    /// [`Lock::try_lock`] for an `Arc<Lock>`: the non-blocking half of
+    /// asyncio's `acquire`.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -174,7 +176,8 @@ impl<T> Lock<T> {
         self.state.load(Ordering::Relaxed) & LOCKED != 0
     }
 
-    /// The value, through exclusive access: no locking needed.
+    /// The value, through exclusive access: no locking needed. (asyncio's
+    /// lock holds no value; this is the Rust side of the same idea.)
     ///
     /// ```
     /// let mut lock = runtime_sync::Lock::new(1);
@@ -185,7 +188,8 @@ impl<T> Lock<T> {
         self.value.get_mut()
     }
 
-    /// Consumes the lock and returns the value.
+    /// Consumes the lock and returns the value (no asyncio twin: asyncio's
+    /// lock holds no value).
     ///
     /// ```
     /// let lock = runtime_sync::Lock::new("data");
@@ -345,7 +349,8 @@ impl<T: fmt::Debug> fmt::Debug for Lock<T> {
     }
 }
 
-/// The future of [`Lock::lock`]; resolves to a [`LockGuard`].
+/// The future of [`Lock::lock`]; resolves to a [`LockGuard`]. asyncio's
+/// `lock.acquire()` coroutine.
 ///
 /// Dropping it before it resolves gives up its place in line (and passes
 /// the lock on if it had already been handed to it).

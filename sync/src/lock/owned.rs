@@ -11,7 +11,8 @@ use super::Lock;
 use crate::waiters::Waiter;
 
 /// The future of [`Lock::lock_owned`]; resolves to an [`OwnedLockGuard`].
-/// Fair and cancel-safe like [`LockFuture`](super::LockFuture).
+/// Fair and cancel-safe like [`LockFuture`](super::LockFuture); asyncio's
+/// `lock.acquire()` coroutine.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -79,7 +80,8 @@ impl<T> fmt::Debug for OwnedLockFuture<T> {
 
 /// Holds a [`Lock`] in an `Arc`; derefs to the value and unlocks when
 /// dropped. Unlike [`LockGuard`](super::LockGuard) it borrows nothing, so it
-/// can be moved into another task.
+/// can be moved into another task: asyncio's lock released by a task other
+/// than the one that acquired it.
 ///
 /// ```
 /// use std::sync::Arc;

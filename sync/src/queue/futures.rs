@@ -12,7 +12,8 @@ use crate::error::{PutError, QueueShutDown};
 use crate::waiters::Waiter;
 
 /// The future of `get()` on a [`Queue`](crate::Queue),
-/// [`LifoQueue`](crate::LifoQueue) or [`PriorityQueue`](crate::PriorityQueue).
+/// [`LifoQueue`](crate::LifoQueue) or [`PriorityQueue`](crate::PriorityQueue):
+/// asyncio's `queue.get()` coroutine.
 ///
 /// Dropping it before it resolves leaves the line; if an item had already
 /// been set aside for it, that item goes to the next getter (or back to the
@@ -79,7 +80,8 @@ impl<T> fmt::Debug for GetFuture<'_, T> {
     }
 }
 
-/// The future of `put(item)` on a queue. Holds the item until it is added.
+/// The future of `put(item)` on a queue: asyncio's `queue.put(item)`
+/// coroutine. Holds the item until it is added.
 ///
 /// Dropping it before it resolves leaves the line (dropping the item); if a
 /// slot had already been set aside for it, the slot goes to the next putter.
@@ -148,8 +150,8 @@ impl<T> fmt::Debug for PutFuture<'_, T> {
     }
 }
 
-/// The future of `join()` on a queue: resolves when every item put has been
-/// marked done with `task_done()`.
+/// The future of `join()` on a queue: asyncio's `queue.join()` coroutine.
+/// Resolves when every item put has been marked done with `task_done()`.
 ///
 /// ```
 /// use runtime_sync::Queue;

@@ -66,7 +66,8 @@ impl BoundedSemaphore {
         AcquireFuture::new(&self.core, 1)
     }
 
-    /// Waits for `n` permits at once.
+    /// Waits for `n` permits at once (asyncio has no such call: `n`
+    /// `acquire()`s made as one, fairly).
     ///
     /// ```
     /// # futures_lite::future::block_on(async {
@@ -78,7 +79,8 @@ impl BoundedSemaphore {
         AcquireFuture::new(&self.core, n)
     }
 
-    /// Takes a permit if one is free and nobody waits.
+    /// Takes a permit if one is free and nobody waits: asyncio's `acquire()`
+    /// when `locked()` is false.
     ///
     /// ```
     /// let sem = runtime_sync::BoundedSemaphore::new(1);
@@ -89,7 +91,8 @@ impl BoundedSemaphore {
         self.try_acquire_many(1)
     }
 
-    /// Takes `n` permits if they are free and nobody waits.
+    /// Takes `n` permits if they are free and nobody waits (`n` of asyncio's
+    /// non-waiting `acquire()`s, all or none).
     ///
     /// ```
     /// let sem = runtime_sync::BoundedSemaphore::new(2);
@@ -101,7 +104,8 @@ impl BoundedSemaphore {
             .then(|| SemaphorePermit::new(&self.core, n))
     }
 
-    /// Waits for a permit that keeps the semaphore alive.
+    /// Waits for a permit that keeps the semaphore alive: asyncio's
+    /// `await sem.acquire()` when the `release()` happens in another task.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -116,7 +120,8 @@ impl BoundedSemaphore {
         self.acquire_many_owned(1)
     }
 
-    /// Waits for `n` permits that keep the semaphore alive.
+    /// Waits for `n` permits that keep the semaphore alive (no asyncio twin;
+    /// see `acquire_many`).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -129,7 +134,8 @@ impl BoundedSemaphore {
         AcquireOwnedFuture::new(self, n)
     }
 
-    /// Takes a permit that keeps the semaphore alive, if one is free.
+    /// Takes a permit that keeps the semaphore alive, if one is free:
+    /// asyncio's `acquire()` when `locked()` is false.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -165,7 +171,8 @@ impl BoundedSemaphore {
         self.core.release_bounded()
     }
 
-    /// Permits free right now (0 while anybody waits).
+    /// Permits free right now (0 while anybody waits): asyncio's private
+    /// `_value`, made public.
     ///
     /// ```
     /// let sem = runtime_sync::BoundedSemaphore::new(2);

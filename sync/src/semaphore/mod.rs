@@ -48,7 +48,8 @@ pub struct Semaphore {
 }
 
 impl Semaphore {
-    /// The most permits a semaphore can hold, and the largest request.
+    /// The most permits a semaphore can hold, and the largest request
+    /// (asyncio's counter is unbounded; ours is a machine word).
     ///
     /// ```
     /// assert!(runtime_sync::Semaphore::MAX_PERMITS >= u32::MAX as usize);
@@ -92,7 +93,8 @@ impl Semaphore {
     }
 
     /// Waits for `n` permits at once (all or nothing for the caller; the
-    /// request keeps its place at the head while permits accumulate).
+    /// request keeps its place at the head while permits accumulate). asyncio
+    /// has no such call; it is `n` `acquire()`s made as one, fairly.
     ///
     /// # Panics
     ///
@@ -123,7 +125,8 @@ impl Semaphore {
         self.try_acquire_many(1)
     }
 
-    /// Takes `n` permits if they are free and nobody waits.
+    /// Takes `n` permits if they are free and nobody waits (`n` of asyncio's
+    /// non-waiting `acquire()`s, all or none).
     ///
     /// ```
     /// let sem = runtime_sync::Semaphore::new(2);
@@ -137,7 +140,8 @@ impl Semaphore {
     }
 
     /// Waits for a permit that keeps the semaphore alive, for moving into
-    /// another task.
+    /// another task: asyncio's `await sem.acquire()` when the `release()`
+    /// happens in another task.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -156,7 +160,8 @@ impl Semaphore {
         self.acquire_many_owned(1)
     }
 
-    /// [`Semaphore::acquire_many`] for an `Arc<Semaphore>`.
+    /// [`Semaphore::acquire_many`] for an `Arc<Semaphore>` (no asyncio twin;
+    /// see `acquire_many`).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -171,7 +176,8 @@ impl Semaphore {
         AcquireOwnedFuture::new(self, n)
     }
 
-    /// [`Semaphore::try_acquire`] for an `Arc<Semaphore>`.
+    /// [`Semaphore::try_acquire`] for an `Arc<Semaphore>`: asyncio's
+    /// `acquire()` when `locked()` is false.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -184,7 +190,8 @@ impl Semaphore {
         self.try_acquire_many_owned(1)
     }
 
-    /// [`Semaphore::try_acquire_many`] for an `Arc<Semaphore>`.
+    /// [`Semaphore::try_acquire_many`] for an `Arc<Semaphore>` (no asyncio
+    /// twin; see `try_acquire_many`).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -199,7 +206,8 @@ impl Semaphore {
         }
     }
 
-    /// Adds `n` permits (served to waiters first).
+    /// Adds `n` permits (served to waiters first): asyncio's `release()`
+    /// called `n` times.
     ///
     /// # Panics
     ///
@@ -237,7 +245,8 @@ impl Semaphore {
         self.core.release(1);
     }
 
-    /// Permits free right now (0 while anybody waits).
+    /// Permits free right now (0 while anybody waits): asyncio's private
+    /// `_value`, made public.
     ///
     /// ```
     /// let sem = runtime_sync::Semaphore::new(2);

@@ -53,7 +53,8 @@ impl<'a> SemaphorePermit<'a> {
         self.permits = 0;
     }
 
-    /// How many permits this holds.
+    /// How many permits this holds (asyncio counts nothing per caller: each
+    /// `acquire()` is one).
     ///
     /// ```
     /// let sem = runtime_sync::Semaphore::new(5);
@@ -79,7 +80,8 @@ impl fmt::Debug for SemaphorePermit<'_> {
 }
 
 /// Permits taken from a semaphore in an `Arc`, so they can outlive the
-/// borrow (move them into a spawned task). Released when dropped.
+/// borrow (move them into a spawned task). Released when dropped: asyncio's
+/// `release()` called from whichever task ends up holding it.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -102,7 +104,8 @@ impl OwnedSemaphorePermit {
         Self { sem, permits }
     }
 
-    /// Keeps the permits taken for good (they are not released on drop).
+    /// Keeps the permits taken for good (they are not released on drop):
+    /// asyncio's `await sem.acquire()` without a matching `release()`.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -115,7 +118,7 @@ impl OwnedSemaphorePermit {
         self.permits = 0;
     }
 
-    /// How many permits this holds.
+    /// How many permits this holds (asyncio counts nothing per caller).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -142,7 +145,7 @@ impl fmt::Debug for OwnedSemaphorePermit {
 }
 
 /// The future of `acquire` / `acquire_many`; resolves to a
-/// [`SemaphorePermit`].
+/// [`SemaphorePermit`]. asyncio's `sem.acquire()` coroutine.
 ///
 /// Dropping it before it resolves gives up its place in line and hands any
 /// permits already set aside for it to the next waiter.
@@ -206,7 +209,8 @@ impl fmt::Debug for AcquireFuture<'_> {
 }
 
 /// The future of `acquire_owned` / `acquire_many_owned`; resolves to an
-/// [`OwnedSemaphorePermit`]. Cancel-safe like [`AcquireFuture`].
+/// [`OwnedSemaphorePermit`]. Cancel-safe like [`AcquireFuture`]; asyncio's
+/// `sem.acquire()` coroutine.
 ///
 /// ```
 /// use std::sync::Arc;
