@@ -593,7 +593,9 @@ mod tests {
         // SAFETY: `node` outlives its time in the list.
         unsafe {
             list.push_back(&node, 0, &first_waker);
-            assert!(list.update_waker(&node, &first_waker).is_none());
+            // `will_wake` is best-effort (Miri varies vtable addresses), so
+            // the same waker may or may not be replaced; another one must be.
+            drop(list.update_waker(&node, &first_waker));
             assert!(list.update_waker(&node, &second_waker).is_some());
         }
         list.pop_front(0).unwrap().wake();
