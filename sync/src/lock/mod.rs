@@ -1,0 +1,520 @@
+//! [`Lock`]: asyncio's `Lock`, holding the data it protects.
+//!
+//! # Protocol
+//!
+//! `state` holds two bits: [`LOCKED`] and [`QUEUED`]. `QUEUED` says the
+//! waiter list is not empty; it only changes under the waiter-list mutex,
+//! and `QUEUED` implies `LOCKED` (nobody waits for a free lock).
+//!
+//! * Uncontended `lock`/`try_lock` is one CAS `0 → LOCKED`; uncontended
+//!   unlock is one CAS `LOCKED → 0`. No mutex is touched.
+//! * A `lock` that finds the lock taken takes the list mutex, sets `QUEUED`
+//!   (or, if the lock was freed meanwhile, takes it) and links its node.
+//! * An unlock that finds `QUEUED` takes the list mutex and *hands the lock
+//!   over* to the head waiter: `LOCKED` stays set, the head is completed with
+//!   [`GRANTED`] and woken. A newcomer sees `state != 0` and queues behind,
+//!   so the lock is FIFO-fair exactly like asyncio's (whose `acquire` does
+//!   not barge past a woken waiter either).
+//! * A waiter dropped while queued unlinks itself (clearing `QUEUED` if it
+//!   was the last); one dropped after it was granted the lock owns the lock,
+//!   so it unlocks, which hands the lock to the next waiter.
+
+mod owned;
+
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::sync::Arc;
+
+pub use self::owned::{OwnedLockFuture, OwnedLockGuard};
+use crate::loom::{AtomicUsize, Mutex, Ordering, UnsafeCell};
+use crate::waiters::{Waiter, WaiterList, poll_completion};
+
+/// `state` bit: somebody holds the lock (or it was handed to a waiter).
+const LOCKED: usize = 1;
+/// `state` bit: the waiter list is not empty. Only changed under its mutex.
+const QUEUED: usize = 2;
+/// Completion code: the lock was handed to this waiter.
+const GRANTED: usize = 0;
+
+/// An async mutual-exclusion lock around a value: asyncio's `Lock`.
+///
+/// `lock().await` waits until the lock is free and returns a [`LockGuard`]
+/// that derefs to the value and unlocks when dropped (asyncio's
+/// `async with lock:`). Waiters get the lock in the order they asked for it,
+/// and a newcomer never overtakes a waiter.
+///
+/// The lock is not tied to any executor: it only uses the task's `Waker`.
+/// Share it between tasks with an `Arc`.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use runtime_sync::Lock;
+/// # futures_lite::future::block_on(async {
+/// let lock = Arc::new(Lock::new(0));
+/// {
+///     let mut guard = lock.lock().await;
+///     *guard += 1;
+/// } // unlocked here
+/// assert_eq!(*lock.lock().await, 1);
+/// # });
+/// ```
+pub struct Lock<T> {
+    /// [`LOCKED`] and [`QUEUED`] bits; see the module docs.
+    state: AtomicUsize,
+    /// Futures waiting for the lock, in arrival order.
+    waiters: Mutex<WaiterList>,
+    /// The protected value: accessed only by the holder of the lock.
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the lock hands the value out to one holder at a time, possibly on
+// another thread, so `T: Send` is needed and enough (as for `std::Mutex`).
+unsafe impl<T: Send> Send for Lock<T> {}
+// SAFETY: as above: `&Lock<T>` only gives exclusive, serialized access.
+unsafe impl<T: Send> Sync for Lock<T> {}
+
+impl<T> Lock<T> {
+    /// A new, unlocked lock around `value`: asyncio's `Lock()`.
+    ///
+    /// ```
+    /// let lock = runtime_sync::Lock::new(vec![1, 2]);
+    /// assert!(!lock.is_locked());
+    /// ```
+    pub fn new(value: T) -> Self {
+        Self {
+            state: AtomicUsize::new(0),
+            waiters: Mutex::new(WaiterList::new()),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Waits for the lock and returns a guard: asyncio's
+    /// `await lock.acquire()` / `async with lock:`.
+    ///
+    /// Fair: waiters get the lock in the order they started waiting.
+    /// Cancel-safe: dropping the future gives up the place in line, and if
+    /// the lock had already been handed to it, hands it on to the next one.
+    ///
+    /// ```
+    /// use runtime_sync::Lock;
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Lock::new(String::new());
+    /// lock.lock().await.push_str("hello");
+    /// assert_eq!(*lock.lock().await, "hello");
+    /// # });
+    /// ```
+    pub fn lock(&self) -> LockFuture<'_, T> {
+        LockFuture {
+            lock: self,
+            node: Waiter::new(),
+            queued: false,
+        }
+    }
+
+    /// Takes the lock if it is free and nobody waits for it: the
+    /// non-blocking half of asyncio's `acquire`.
+    ///
+    /// ```
+    /// let lock = runtime_sync::Lock::new(1);
+    /// let guard = lock.try_lock().unwrap();
+    /// assert!(lock.try_lock().is_none());
+    /// drop(guard);
+    /// assert!(lock.try_lock().is_some());
+    /// ```
+    pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
+        self.try_lock_fast().then(|| LockGuard::new(self))
+    }
+
+    /// [`Lock::lock`] for an `Arc<Lock>`: the guard keeps the lock alive,
+    /// so it can move into another task or thread (asyncio's
+    /// `await lock.acquire()` released from another task).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use runtime_sync::Lock;
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Arc::new(Lock::new(0));
+    /// let mut guard = lock.clone().lock_owned().await;
+    /// std::thread::spawn(move || *guard += 1).join().unwrap();
+    /// assert_eq!(*lock.lock().await, 1);
+    /// # });
+    /// ```
+    pub fn lock_owned(self: Arc<Self>) -> OwnedLockFuture<T> {
+        OwnedLockFuture::new(self)
+    }
+
+    /// [`Lock::try_lock`] for an `Arc<Lock>`: the non-blocking half of
+    /// asyncio's `acquire`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let lock = Arc::new(runtime_sync::Lock::new(()));
+    /// let guard = lock.clone().try_lock_owned().unwrap();
+    /// assert!(lock.clone().try_lock_owned().is_none());
+    /// # drop(guard);
+    /// ```
+    pub fn try_lock_owned(self: Arc<Self>) -> Option<OwnedLockGuard<T>> {
+        self.try_lock_fast().then(|| OwnedLockGuard::new(self))
+    }
+
+    /// Whether the lock is held: asyncio's `Lock.locked()`.
+    ///
+    /// ```
+    /// let lock = runtime_sync::Lock::new(());
+    /// let guard = lock.try_lock();
+    /// assert!(lock.is_locked());
+    /// drop(guard);
+    /// assert!(!lock.is_locked());
+    /// ```
+    pub fn is_locked(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & LOCKED != 0
+    }
+
+    /// The value, through exclusive access: no locking needed. (asyncio's
+    /// lock holds no value; this is the Rust side of the same idea.)
+    ///
+    /// ```
+    /// let mut lock = runtime_sync::Lock::new(1);
+    /// *lock.get_mut() += 1;
+    /// assert_eq!(lock.into_inner(), 2);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.value.get_mut()
+    }
+
+    /// Consumes the lock and returns the value (no asyncio twin: asyncio's
+    /// lock holds no value).
+    ///
+    /// ```
+    /// let lock = runtime_sync::Lock::new("data");
+    /// assert_eq!(lock.into_inner(), "data");
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.value.into_inner()
+    }
+
+    #[inline]
+    fn try_lock_fast(&self) -> bool {
+        self.state
+            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// Releases the lock, handing it to the head waiter if there is one.
+    #[inline]
+    fn unlock(&self) {
+        if self
+            .state
+            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            .is_err()
+        {
+            self.unlock_slow();
+        }
+    }
+
+    #[cold]
+    fn unlock_slow(&self) {
+        let mut waiters = self.waiters.lock();
+        let next = waiters.pop_front(GRANTED);
+        if waiters.is_empty() {
+            // Either the lock now belongs to the waiter we just completed
+            // (which cannot unlock before we drop the mutex: `QUEUED` is
+            // still set), or there was nobody and the lock is free.
+            let state = if next.is_some() { LOCKED } else { 0 };
+            self.state.store(state, Ordering::Release);
+        }
+        drop(waiters);
+        if let Some(waker) = next {
+            waker.wake();
+        }
+    }
+
+    /// The slow path of `lock`: with the list mutex held, either takes the
+    /// lock (freed meanwhile) or marks it `QUEUED`. Returns whether it took it.
+    fn lock_or_queue(&self, _waiters: &mut WaiterList) -> bool {
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & LOCKED == 0 {
+                // Free, hence not `QUEUED`, hence nobody waits: take it.
+                match self.state.compare_exchange(
+                    state,
+                    state | LOCKED,
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => return true,
+                    Err(actual) => state = actual,
+                }
+            } else if state & QUEUED != 0 {
+                return false;
+            } else {
+                match self.state.compare_exchange(
+                    state,
+                    state | QUEUED,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => return false,
+                    Err(actual) => state = actual,
+                }
+            }
+        }
+    }
+
+    /// Polls a lock future whose node is `node`; `queued` is the future's
+    /// "node was pushed and not yet seen completed" flag.
+    fn poll_lock(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
+        if *queued {
+            // SAFETY: the node was pushed on `self.waiters` (below), and is
+            // in it or in no list.
+            if unsafe { poll_completion(node, &self.waiters, |l| l, cx.waker()) }.is_none() {
+                return Poll::Pending;
+            }
+            // Completed: the lock was handed to us.
+            *queued = false;
+            return Poll::Ready(());
+        }
+        if self.try_lock_fast() {
+            return Poll::Ready(());
+        }
+        let mut waiters = self.waiters.lock();
+        if self.lock_or_queue(&mut waiters) {
+            return Poll::Ready(());
+        }
+        // SAFETY: the node is in no list (`queued` is false), it is pinned
+        // inside the future, and the future's `Drop` calls `cancel_lock`,
+        // which unlinks it under this lock.
+        unsafe { waiters.push_back(node, 0, cx.waker()) };
+        *queued = true;
+        Poll::Pending
+    }
+
+    /// The `Drop` of a lock future whose node was pushed: leaves the line,
+    /// or passes on the lock if it was already handed over.
+    fn cancel_lock(&self, node: &Waiter) {
+        if node.completion().is_none() {
+            let mut waiters = self.waiters.lock();
+            // SAFETY: the node is in `self.waiters` or in no list.
+            if unsafe { waiters.remove(node) } {
+                if waiters.is_empty() {
+                    self.state.fetch_and(!QUEUED, Ordering::Relaxed);
+                }
+                return;
+            }
+        }
+        // The lock was handed to us but never taken: pass it on.
+        self.unlock();
+    }
+
+    /// A pointer to the value, for a guard.
+    fn value_ptr(&self) -> *mut T {
+        self.value.with_mut(|ptr| ptr)
+    }
+}
+
+impl<T: Default> Default for Lock<T> {
+    /// ```
+    /// let lock: runtime_sync::Lock<u32> = Default::default();
+    /// assert_eq!(lock.into_inner(), 0);
+    /// ```
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}
+
+impl<T> From<T> for Lock<T> {
+    /// ```
+    /// let lock = runtime_sync::Lock::from(5);
+    /// assert_eq!(lock.into_inner(), 5);
+    /// ```
+    fn from(value: T) -> Self {
+        Self::new(value)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Lock<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Lock");
+        match self.try_lock() {
+            Some(guard) => d.field("value", &&*guard),
+            None => d.field("value", &format_args!("<locked>")),
+        };
+        d.finish()
+    }
+}
+
+/// The future of [`Lock::lock`]; resolves to a [`LockGuard`]. asyncio's
+/// `lock.acquire()` coroutine.
+///
+/// Dropping it before it resolves gives up its place in line (and passes
+/// the lock on if it had already been handed to it).
+///
+/// ```
+/// use runtime_sync::Lock;
+/// # futures_lite::future::block_on(async {
+/// let lock = Lock::new(0);
+/// let future = lock.lock(); // nothing happens until polled
+/// *future.await += 1;
+/// # });
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct LockFuture<'a, T> {
+    lock: &'a Lock<T>,
+    /// Our place in `lock.waiters` (pinned: linked by address).
+    node: Waiter,
+    /// The node was pushed and not yet seen completed.
+    queued: bool,
+}
+
+impl<'a, T> Future for LockFuture<'a, T> {
+    type Output = LockGuard<'a, T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: we never move out of `self`, and `node` is only used
+        // through `&Waiter`, so the pinning of the node holds.
+        let this = unsafe { self.get_unchecked_mut() };
+        let lock = this.lock;
+        lock.poll_lock(&this.node, &mut this.queued, cx)
+            .map(|()| LockGuard::new(lock))
+    }
+}
+
+impl<T> Drop for LockFuture<'_, T> {
+    fn drop(&mut self) {
+        if self.queued {
+            self.lock.cancel_lock(&self.node);
+        }
+    }
+}
+
+impl<T> fmt::Debug for LockFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockFuture")
+            .field("queued", &self.queued)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Holds a [`Lock`]: derefs to the value, unlocks when dropped (the end of
+/// asyncio's `async with lock:` block, or `lock.release()`).
+///
+/// ```
+/// use runtime_sync::Lock;
+/// # futures_lite::future::block_on(async {
+/// let lock = Lock::new(vec![]);
+/// let mut guard = lock.lock().await;
+/// guard.push(1);
+/// drop(guard); // asyncio's lock.release()
+/// assert!(!lock.is_locked());
+/// # });
+/// ```
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct LockGuard<'a, T> {
+    lock: &'a Lock<T>,
+    /// `Send`/`Sync` like `&mut T`: the guard is `Sync` only if `T: Sync`.
+    _marker: PhantomData<&'a mut T>,
+}
+
+impl<'a, T> LockGuard<'a, T> {
+    fn new(lock: &'a Lock<T>) -> Self {
+        Self {
+            lock,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The lock this guard holds (for `Condition::wait`).
+    pub(crate) fn lock_ref(&self) -> &'a Lock<T> {
+        self.lock
+    }
+}
+
+impl<T> Deref for LockGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: the guard holds the lock, so nobody else accesses the
+        // value while this borrow of the guard lives.
+        unsafe { &*self.lock.value_ptr() }
+    }
+}
+
+impl<T> DerefMut for LockGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as for `deref`, and `&mut self` makes this borrow unique.
+        unsafe { &mut *self.lock.value_ptr() }
+    }
+}
+
+impl<T> Drop for LockGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.unlock();
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for LockGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for LockGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::{Counter, poll};
+    use std::sync::Arc;
+
+    #[test]
+    fn hand_off_in_order_and_cancellation() {
+        let lock = Lock::new(0);
+        let (_, waker) = Counter::new();
+        let guard = lock.try_lock().unwrap();
+        let mut a = Box::pin(lock.lock());
+        let mut b = Box::pin(lock.lock());
+        let mut c = Box::pin(lock.lock());
+        assert!(poll(a.as_mut(), &waker).is_pending());
+        assert!(poll(b.as_mut(), &waker).is_pending());
+        assert!(poll(c.as_mut(), &waker).is_pending());
+        drop(b); // queued
+        drop(guard); // hands to `a`
+        drop(a); // granted, never taken: hands to `c`
+        let Poll::Ready(mut g) = poll(c.as_mut(), &waker) else {
+            panic!("lost the lock")
+        };
+        *g += 1;
+        drop(g);
+        drop(c);
+        assert_eq!(lock.into_inner(), 1);
+    }
+
+    #[test]
+    fn threads_increment_under_the_lock() {
+        let lock = Arc::new(Lock::new(0));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let lock = lock.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..20 {
+                        *futures_lite::future::block_on(lock.lock()) += 1;
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(*lock.try_lock().unwrap(), 60);
+    }
+}

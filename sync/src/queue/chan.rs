@@ -1,0 +1,472 @@
+//! The queue machinery shared by `Queue`, `LifoQueue` and `PriorityQueue`.
+//!
+//! # Protocol
+//!
+//! One mutex guards everything: the items, the unfinished-work counter, the
+//! shutdown flag, and three waiter lists (getters, putters, joiners).
+//!
+//! Waiting is FIFO-fair through *reservations*. When an item arrives while
+//! getters wait, the head getter is completed with [`GRANTED`] and the item
+//! is counted in `reserved_items`: it stays in the buffer (so `qsize` counts
+//! it, as asyncio does) but no later `get`/`get_nowait` may take it. The
+//! woken getter takes it when it runs. Putters mirror this with
+//! `reserved_slots` when room appears in a bounded queue. So:
+//!
+//! * invariant: if getters wait, every item is reserved
+//!   (`buf.len() == reserved_items`), and if putters wait, every free slot is
+//!   reserved (`buf.len() + reserved_slots == maxsize`); hence a newcomer
+//!   finds nothing to take and queues behind the waiters;
+//! * a getter (putter) dropped after being granted passes its reservation
+//!   to the next waiting getter (putter), or gives it up if there is none:
+//!   no item or slot is stranded, and no wake-up is lost.
+//!
+//! Shutdown (asyncio 3.13): puts fail at once; gets take what is not
+//! reserved by others, then fail; `immediate` also drops the items (outside
+//! the lock), forgets the reservations, lowers the unfinished count by the
+//! number dropped and releases `join` if it reaches zero. Every waiting
+//! getter and putter is completed with [`SHUT_DOWN`] and re-checks.
+
+use core::task::{Context, Poll, Waker};
+
+use super::buffer::Buffer;
+use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
+use crate::loom::{Mutex, MutexGuard};
+use crate::waiters::{Waiter, WaiterList, complete_before, poll_completion};
+
+/// Completion code: an item (for a getter) or a slot (for a putter) was
+/// reserved for this waiter.
+const GRANTED: usize = 0;
+/// Completion code: the queue was shut down.
+const SHUT_DOWN: usize = 1;
+
+/// A queue's state and its waiters.
+pub(crate) struct Chan<B> {
+    /// 0 means unbounded.
+    maxsize: usize,
+    state: Mutex<State<B>>,
+}
+
+struct State<B> {
+    buf: B,
+    /// Items put and not yet marked done by `task_done`.
+    unfinished: usize,
+    shut_down: bool,
+    /// Items in `buf` promised to completed (woken) getters.
+    reserved_items: usize,
+    /// Free slots promised to completed (woken) putters.
+    reserved_slots: usize,
+    getters: WaiterList,
+    putters: WaiterList,
+    joiners: WaiterList,
+}
+
+/// The operations the queue futures need, without the buffer type.
+pub(crate) trait ChanOps<T> {
+    fn poll_get(
+        &self,
+        node: &Waiter,
+        queued: &mut bool,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<T, QueueShutDown>>;
+    fn cancel_get(&self, node: &Waiter);
+    fn poll_put(
+        &self,
+        node: &Waiter,
+        queued: &mut bool,
+        item: &mut Option<T>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), PutError<T>>>;
+    fn cancel_put(&self, node: &Waiter);
+    fn poll_join(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()>;
+    fn cancel_join(&self, node: &Waiter);
+}
+
+fn wake(waker: Option<Waker>) {
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+impl<B: Buffer> Chan<B> {
+    pub(crate) fn new(maxsize: usize) -> Self {
+        Self {
+            maxsize,
+            state: Mutex::new(State {
+                buf: B::default(),
+                unfinished: 0,
+                shut_down: false,
+                reserved_items: 0,
+                reserved_slots: 0,
+                getters: WaiterList::new(),
+                putters: WaiterList::new(),
+                joiners: WaiterList::new(),
+            }),
+        }
+    }
+
+    pub(crate) fn maxsize(&self) -> usize {
+        self.maxsize
+    }
+
+    pub(crate) fn qsize(&self) -> usize {
+        self.state.lock().buf.len()
+    }
+
+    pub(crate) fn put_nowait(&self, item: B::Item) -> Result<(), TryPutError<B::Item>> {
+        let mut st = self.state.lock();
+        if st.shut_down {
+            return Err(TryPutError::shut_down(item));
+        }
+        if !self.has_free_slot(&st) {
+            return Err(TryPutError::full(item));
+        }
+        let waker = Self::push(&mut st, item);
+        drop(st);
+        wake(waker);
+        Ok(())
+    }
+
+    pub(crate) fn get_nowait(&self) -> Result<B::Item, TryGetError> {
+        let mut st = self.state.lock();
+        if st.buf.len() > st.reserved_items {
+            let (item, waker) = self.pop(&mut st);
+            drop(st);
+            wake(waker);
+            Ok(item)
+        } else if st.shut_down {
+            Err(TryGetError::SHUT_DOWN)
+        } else {
+            Err(TryGetError::EMPTY)
+        }
+    }
+
+    #[track_caller]
+    pub(crate) fn task_done(&self) {
+        let mut st = self.state.lock();
+        if st.unfinished == 0 {
+            drop(st);
+            panic!(
+                "task_done() called more times than items were put in the queue: \
+                 call it exactly once per item taken with get(), after processing it"
+            );
+        }
+        st.unfinished -= 1;
+        if st.unfinished == 0 {
+            let limit = st.joiners.next_ticket();
+            complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
+        }
+    }
+
+    pub(crate) fn shutdown(&self, immediate: bool) {
+        let mut st = self.state.lock();
+        st.shut_down = true;
+        // Puts fail from now on, so slot reservations are void.
+        st.reserved_slots = 0;
+        let dropped = if immediate {
+            let items = core::mem::take(&mut st.buf);
+            st.reserved_items = 0;
+            st.unfinished = st.unfinished.saturating_sub(items.len());
+            Some(items)
+        } else {
+            None
+        };
+        if st.unfinished == 0 {
+            let limit = st.joiners.next_ticket();
+            complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
+            st = self.state.lock();
+        }
+        // No getter or putter links itself after the flag is set, so these
+        // lists only shrink: wake everybody in them.
+        let limit = st.getters.next_ticket();
+        complete_before(
+            &self.state,
+            st,
+            |s| &mut s.getters,
+            limit,
+            SHUT_DOWN,
+            usize::MAX,
+        );
+        let st = self.state.lock();
+        let limit = st.putters.next_ticket();
+        complete_before(
+            &self.state,
+            st,
+            |s| &mut s.putters,
+            limit,
+            SHUT_DOWN,
+            usize::MAX,
+        );
+        // The items go outside the lock: their `Drop` may do anything.
+        drop(dropped);
+    }
+
+    /// Room for one more item that nobody has a claim on.
+    fn has_free_slot(&self, st: &State<B>) -> bool {
+        st.putters.is_empty()
+            && (self.maxsize == 0 || st.buf.len() + st.reserved_slots < self.maxsize)
+    }
+
+    /// Adds an item; returns the head getter's waker if it gets the item.
+    fn push(st: &mut State<B>, item: B::Item) -> Option<Waker> {
+        st.buf.push(item);
+        st.unfinished += 1;
+        if st.buf.len() > st.reserved_items {
+            let waker = st.getters.pop_front(GRANTED)?;
+            st.reserved_items += 1;
+            Some(waker)
+        } else {
+            None
+        }
+    }
+
+    /// Takes an item (the caller checked there is one for it); returns the
+    /// head putter's waker if it gets the slot.
+    fn pop(&self, st: &mut State<B>) -> (B::Item, Option<Waker>) {
+        let item = st
+            .buf
+            .pop()
+            .expect("the caller checked the queue has an item");
+        let waker = if self.maxsize != 0 && st.buf.len() + st.reserved_slots < self.maxsize {
+            st.putters
+                .pop_front(GRANTED)
+                .inspect(|_| st.reserved_slots += 1)
+        } else {
+            None
+        };
+        (item, waker)
+    }
+
+    /// Unlinks a dropped future's node from `list`, and returns the guard
+    /// with the completion code if it had been completed instead.
+    fn cancel<'a>(
+        &'a self,
+        node: &Waiter,
+        list: impl Fn(&mut State<B>) -> &mut WaiterList,
+    ) -> Option<(MutexGuard<'a, State<B>>, usize)> {
+        let mut st = self.state.lock();
+        // SAFETY: the node was pushed on this list, and is in it or in no
+        // list.
+        if unsafe { list(&mut st).remove(node) } {
+            return None;
+        }
+        let code = node
+            .completion_locked(list(&mut st))
+            .expect("a node that was not removed was completed");
+        Some((st, code))
+    }
+}
+
+impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
+    fn poll_get(
+        &self,
+        node: &Waiter,
+        queued: &mut bool,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<B::Item, QueueShutDown>> {
+        let mut granted = false;
+        if *queued {
+            // SAFETY: the node was pushed on `getters` (below) and is in it
+            // or in no list.
+            match unsafe { poll_completion(node, &self.state, |s| &mut s.getters, cx.waker()) } {
+                None => return Poll::Pending,
+                Some(code) => {
+                    *queued = false;
+                    granted = code == GRANTED;
+                }
+            }
+        }
+        let mut st = self.state.lock();
+        if granted && st.reserved_items > 0 {
+            // Our reservation (an immediate shutdown would have voided it).
+            st.reserved_items -= 1;
+        } else if st.buf.len() <= st.reserved_items {
+            if st.shut_down {
+                return Poll::Ready(Err(QueueShutDown));
+            }
+            // SAFETY: the node is in no list (`queued` is false), pinned in
+            // the future, whose `Drop` calls `cancel_get`.
+            unsafe { st.getters.push_back(node, 0, cx.waker()) };
+            *queued = true;
+            return Poll::Pending;
+        }
+        let (item, waker) = self.pop(&mut st);
+        drop(st);
+        wake(waker);
+        Poll::Ready(Ok(item))
+    }
+
+    fn cancel_get(&self, node: &Waiter) {
+        let Some((mut st, code)) = self.cancel(node, |s| &mut s.getters) else {
+            return;
+        };
+        if code == GRANTED && st.reserved_items > 0 {
+            // An item was reserved for us: hand it to the next getter, or
+            // make it available again.
+            let next = st.getters.pop_front(GRANTED);
+            if next.is_none() {
+                st.reserved_items -= 1;
+            }
+            drop(st);
+            wake(next);
+        }
+    }
+
+    fn poll_put(
+        &self,
+        node: &Waiter,
+        queued: &mut bool,
+        item: &mut Option<B::Item>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), PutError<B::Item>>> {
+        let mut granted = false;
+        if *queued {
+            // SAFETY: the node was pushed on `putters` (below) and is in it
+            // or in no list.
+            match unsafe { poll_completion(node, &self.state, |s| &mut s.putters, cx.waker()) } {
+                None => return Poll::Pending,
+                Some(code) => {
+                    *queued = false;
+                    granted = code == GRANTED;
+                }
+            }
+        }
+        let mut st = self.state.lock();
+        let take =
+            |item: &mut Option<B::Item>| item.take().expect("PutFuture polled after completion");
+        if st.shut_down {
+            return Poll::Ready(Err(PutError::new(take(item))));
+        }
+        if granted && st.reserved_slots > 0 {
+            st.reserved_slots -= 1;
+        } else if !self.has_free_slot(&st) {
+            // SAFETY: the node is in no list (`queued` is false), pinned in
+            // the future, whose `Drop` calls `cancel_put`.
+            unsafe { st.putters.push_back(node, 0, cx.waker()) };
+            *queued = true;
+            return Poll::Pending;
+        }
+        let waker = Self::push(&mut st, take(item));
+        drop(st);
+        wake(waker);
+        Poll::Ready(Ok(()))
+    }
+
+    fn cancel_put(&self, node: &Waiter) {
+        let Some((mut st, code)) = self.cancel(node, |s| &mut s.putters) else {
+            return;
+        };
+        if code == GRANTED && st.reserved_slots > 0 {
+            let next = st.putters.pop_front(GRANTED);
+            if next.is_none() {
+                st.reserved_slots -= 1;
+            }
+            drop(st);
+            wake(next);
+        }
+    }
+
+    fn poll_join(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
+        if *queued {
+            // SAFETY: the node was pushed on `joiners` (below) and is in it
+            // or in no list.
+            return match unsafe {
+                poll_completion(node, &self.state, |s| &mut s.joiners, cx.waker())
+            } {
+                None => Poll::Pending,
+                Some(_) => {
+                    *queued = false;
+                    Poll::Ready(())
+                }
+            };
+        }
+        let mut st = self.state.lock();
+        if st.unfinished == 0 {
+            return Poll::Ready(());
+        }
+        // SAFETY: the node is in no list (`queued` is false), pinned in the
+        // future, whose `Drop` calls `cancel_join`.
+        unsafe { st.joiners.push_back(node, 0, cx.waker()) };
+        *queued = true;
+        Poll::Pending
+    }
+
+    fn cancel_join(&self, node: &Waiter) {
+        // A completed joiner has nothing to pass on: all of them are woken.
+        self.cancel(node, |s| &mut s.joiners);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::test_util::{Counter, poll};
+    use crate::{PriorityQueue, Queue, QueueShutDown};
+    use std::task::Poll;
+
+    #[test]
+    fn reservations_pass_on_when_cancelled() {
+        let queue = Queue::new(1);
+        let (counter, waker) = Counter::new();
+        let mut g1 = Box::pin(queue.get());
+        let mut g2 = Box::pin(queue.get());
+        assert!(poll(g1.as_mut(), &waker).is_pending());
+        assert!(poll(g2.as_mut(), &waker).is_pending());
+        queue.put_nowait(1).unwrap();
+        drop(g1); // granted, dropped: passes to g2
+        assert_eq!(counter.count(), 2);
+        assert_eq!(poll(g2.as_mut(), &waker), Poll::Ready(Ok(1)));
+
+        queue.put_nowait(2).unwrap();
+        let mut p1 = Box::pin(queue.put(3));
+        let mut p2 = Box::pin(queue.put(4));
+        assert!(poll(p1.as_mut(), &waker).is_pending());
+        assert!(poll(p2.as_mut(), &waker).is_pending());
+        assert_eq!(queue.get_nowait(), Ok(2));
+        drop(p1); // granted slot passes to p2
+        assert!(matches!(poll(p2.as_mut(), &waker), Poll::Ready(Ok(()))));
+        assert_eq!(queue.get_nowait(), Ok(4));
+    }
+
+    #[test]
+    fn shutdown_wakes_everybody_and_join_after_immediate() {
+        let queue = PriorityQueue::new(1);
+        let (counter, waker) = Counter::new();
+        let mut getters: Vec<_> = (0..40).map(|_| Box::pin(queue.get())).collect();
+        for g in &mut getters {
+            assert!(poll(g.as_mut(), &waker).is_pending());
+        }
+        queue.put_nowait(5).unwrap(); // reserved for getters[0]
+        let mut join = Box::pin(queue.join());
+        assert!(poll(join.as_mut(), &waker).is_pending());
+        queue.shutdown(true);
+        assert_eq!(counter.count(), 41);
+        for g in &mut getters {
+            assert_eq!(poll(g.as_mut(), &waker), Poll::Ready(Err(QueueShutDown)));
+        }
+        assert!(poll(join.as_mut(), &waker).is_ready());
+    }
+
+    #[test]
+    fn threads_pass_items() {
+        let queue = std::sync::Arc::new(Queue::new(2));
+        let producer = {
+            let queue = queue.clone();
+            std::thread::spawn(move || {
+                futures_lite::future::block_on(async {
+                    for n in 0..30 {
+                        queue.put(n).await.unwrap();
+                    }
+                    queue.shutdown(false);
+                })
+            })
+        };
+        let got: Vec<i32> = futures_lite::future::block_on(async {
+            let mut got = Vec::new();
+            while let Ok(n) = queue.get().await {
+                got.push(n);
+            }
+            got
+        });
+        producer.join().unwrap();
+        assert_eq!(got, (0..30).collect::<Vec<_>>());
+    }
+}

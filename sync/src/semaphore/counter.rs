@@ -1,0 +1,359 @@
+//! The permit counter shared by [`Semaphore`](super::Semaphore) and
+//! [`BoundedSemaphore`](super::BoundedSemaphore).
+//!
+//! # Protocol
+//!
+//! `state` is `available << 1 | QUEUED`. `QUEUED` says the waiter list is not
+//! empty; it only changes under the list mutex. While it is set, `available`
+//! is 0: every permit that comes back is *assigned* to the waiters, head
+//! first, instead of being counted.
+//!
+//! * `try_acquire(n)` is one CAS that takes `n` if `QUEUED` is clear and at
+//!   least `n` are available; with `QUEUED` set it fails, so nobody overtakes
+//!   a waiter.
+//! * A release with `QUEUED` clear is one CAS adding to `available`; with
+//!   `QUEUED` set it takes the mutex and assigns (see `assign`).
+//! * An acquire that cannot be served takes the mutex and, in one CAS, takes
+//!   what is available and sets `QUEUED`; then it links its node with
+//!   payload "permits still needed".
+//! * `assign` gives permits to the head only: it lowers the head's payload,
+//!   and completes the head when it reaches 0. So a large request at the head
+//!   collects permits until it is served, and small requests behind it wait
+//!   (FIFO, as the issue asks). Only the head ever holds assigned permits.
+//! * A waiter dropped while queued unlinks itself and gives back what was
+//!   assigned to it (to the next waiter); one dropped after completion owns
+//!   its permits and releases them.
+//! * `forgotten` counts permits whose guard was `forget`-ed: they are the
+//!   only ones `BoundedSemaphore::release` may give back, which is what keeps
+//!   a bounded semaphore at or below its initial count.
+
+use core::task::{Context, Poll};
+
+use crate::error::ReleaseError;
+use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::waiters::{MAX_PAYLOAD, Waiter, WaiterList, WakeList, poll_completion};
+
+/// `state` bit: the waiter list is not empty.
+const QUEUED: usize = 1;
+
+/// The most permits a semaphore can count (and the largest request).
+pub(crate) const MAX_PERMITS: usize = usize::MAX >> 3;
+const _: () = assert!(MAX_PERMITS <= MAX_PAYLOAD);
+
+/// The permit counter and its waiters.
+#[derive(Debug)]
+pub(crate) struct Core {
+    /// `available << 1 | QUEUED`; see the module docs.
+    state: AtomicUsize,
+    /// Permits taken and `forget`-ed, not yet given back by `release_bounded`.
+    forgotten: AtomicUsize,
+    waiting: Mutex<WaiterList>,
+}
+
+impl Core {
+    #[track_caller]
+    pub(crate) fn new(permits: usize) -> Self {
+        assert!(
+            permits <= MAX_PERMITS,
+            "a semaphore holds at most Semaphore::MAX_PERMITS ({MAX_PERMITS}) permits, \
+             not {permits}: ask for fewer"
+        );
+        Self {
+            state: AtomicUsize::new(permits << 1),
+            forgotten: AtomicUsize::new(0),
+            waiting: Mutex::new(WaiterList::new()),
+        }
+    }
+
+    pub(crate) fn available(&self) -> usize {
+        self.state.load(Ordering::Relaxed) >> 1
+    }
+
+    /// Takes `n` permits if nobody waits and enough are available.
+    #[inline]
+    pub(crate) fn try_acquire(&self, n: usize) -> bool {
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & QUEUED != 0 || state >> 1 < n {
+                return false;
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                state - (n << 1),
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(actual) => state = actual,
+            }
+        }
+    }
+
+    /// Gives `n` permits back (to the waiters first).
+    #[inline]
+    #[track_caller]
+    pub(crate) fn release(&self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let mut state = self.state.load(Ordering::Relaxed);
+        while state & QUEUED == 0 {
+            let new = Self::added(state, n);
+            match self
+                .state
+                .compare_exchange_weak(state, new, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(actual) => state = actual,
+            }
+        }
+        self.release_slow(n);
+    }
+
+    #[cold]
+    #[track_caller]
+    fn release_slow(&self, n: usize) {
+        let waiting = self.waiting.lock();
+        self.assign(waiting, n);
+    }
+
+    /// Records that a guard for `n` permits was forgotten.
+    pub(crate) fn forget(&self, n: usize) {
+        self.forgotten.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Gives back one permit whose guard was forgotten; fails if there is
+    /// none (every permit is free or held by a guard that will return it).
+    pub(crate) fn release_bounded(&self) -> Result<(), ReleaseError> {
+        let mut forgotten = self.forgotten.load(Ordering::Relaxed);
+        loop {
+            if forgotten == 0 {
+                return Err(ReleaseError);
+            }
+            match self.forgotten.compare_exchange_weak(
+                forgotten,
+                forgotten - 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(actual) => forgotten = actual,
+            }
+        }
+        self.release(1);
+        Ok(())
+    }
+
+    /// `state` plus `n` permits, or a panic that says what overflowed.
+    #[track_caller]
+    fn added(state: usize, n: usize) -> usize {
+        match (state >> 1).checked_add(n) {
+            Some(total) if total <= MAX_PERMITS => state + (n << 1),
+            _ => panic!(
+                "adding {n} permits would overflow the semaphore (at most \
+                 Semaphore::MAX_PERMITS = {MAX_PERMITS}): release only permits you acquired"
+            ),
+        }
+    }
+
+    /// Assigns `n` permits to the waiters, head first, and counts what is
+    /// left as available (clearing `QUEUED` if nobody waits any more). Wakes
+    /// the completed waiters with the lock dropped, in batches.
+    #[track_caller]
+    fn assign<'a>(&'a self, mut waiting: MutexGuard<'a, WaiterList>, mut n: usize) {
+        let mut wakers = WakeList::new();
+        loop {
+            while n > 0 && wakers.can_push() {
+                let Some(needed) = waiting.front_payload() else {
+                    break;
+                };
+                if needed <= n {
+                    n -= needed;
+                    let waker = waiting.pop_front(0).expect("the head exists");
+                    wakers.push(waker);
+                } else {
+                    waiting.set_front_payload(needed - n);
+                    n = 0;
+                }
+            }
+            if n == 0 || waiting.is_empty() {
+                break;
+            }
+            // The batch is full and permits are left: wake it unlocked.
+            drop(waiting);
+            wakers.wake_all();
+            waiting = self.waiting.lock();
+        }
+        if waiting.is_empty() {
+            // Nobody waits: count the rest as available and clear `QUEUED`.
+            // Fast-path acquirers may race with us now that it may be clear,
+            // hence the CAS loop.
+            let mut state = self.state.load(Ordering::Relaxed);
+            loop {
+                let new = Self::added(state & !QUEUED, n);
+                match self.state.compare_exchange_weak(
+                    state,
+                    new,
+                    Ordering::Release,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => break,
+                    Err(actual) => state = actual,
+                }
+            }
+        }
+        drop(waiting);
+        wakers.wake_all();
+    }
+
+    /// Polls an acquire of `needed` permits whose node is `node`; `queued`
+    /// is the future's "node was pushed and not yet seen completed" flag.
+    pub(crate) fn poll_acquire(
+        &self,
+        node: &Waiter,
+        needed: usize,
+        queued: &mut bool,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
+        if *queued {
+            // SAFETY: the node was pushed on this list (below), and is in it
+            // or in no list.
+            if unsafe { poll_completion(node, &self.waiting, |w| w, cx.waker()) }.is_none() {
+                return Poll::Pending;
+            }
+            *queued = false;
+            return Poll::Ready(());
+        }
+        if needed == 0 || self.try_acquire(needed) {
+            return Poll::Ready(());
+        }
+        assert!(
+            needed <= MAX_PERMITS,
+            "cannot acquire {needed} permits: a semaphore holds at most \
+             Semaphore::MAX_PERMITS ({MAX_PERMITS})"
+        );
+        let mut waiting = self.waiting.lock();
+        let mut state = self.state.load(Ordering::Relaxed);
+        let taken = loop {
+            if state & QUEUED != 0 {
+                break 0;
+            }
+            let available = state >> 1;
+            let (new, taken) = if available >= needed {
+                (state - (needed << 1), needed)
+            } else {
+                // Take all there is and queue for the rest.
+                (QUEUED, available)
+            };
+            match self
+                .state
+                .compare_exchange_weak(state, new, Ordering::Acquire, Ordering::Relaxed)
+            {
+                Ok(_) => break taken,
+                Err(actual) => state = actual,
+            }
+        };
+        if taken == needed {
+            return Poll::Ready(());
+        }
+        // SAFETY: the node is in no list (`queued` is false); it is pinned in
+        // the acquire future, whose `Drop` calls `cancel_acquire`, which
+        // unlinks it under this lock.
+        unsafe { waiting.push_back(node, needed - taken, cx.waker()) };
+        *queued = true;
+        Poll::Pending
+    }
+
+    /// The `Drop` of an acquire future whose node was pushed: gives up the
+    /// place in line, and returns any permits assigned to it.
+    pub(crate) fn cancel_acquire(&self, node: &Waiter, needed: usize) {
+        if node.completion().is_none() {
+            let mut waiting = self.waiting.lock();
+            // SAFETY: the node is in this list or in no list.
+            if unsafe { waiting.remove(node) } {
+                let still_needed = node
+                    .completion_locked(&waiting)
+                    .expect("a removed node is not linked");
+                let assigned = needed - still_needed;
+                if assigned > 0 {
+                    // Only the head holds assigned permits: pass them on.
+                    self.assign(waiting, assigned);
+                } else if waiting.is_empty() {
+                    self.assign(waiting, 0);
+                }
+                return;
+            }
+        }
+        // Completed: the permits are ours; give them back.
+        self.release(needed);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::Semaphore;
+    use crate::test_util::{Counter, poll};
+    use std::sync::Arc;
+    use std::task::Poll;
+
+    #[test]
+    fn partial_assignment_cancellation_and_batches() {
+        let sem = Semaphore::new(1);
+        let (counter, waker) = Counter::new();
+        let mut big = Box::pin(sem.acquire_many(3));
+        assert!(poll(big.as_mut(), &waker).is_pending()); // took 1, needs 2
+        let mut small: Vec<_> = (0..40).map(|_| Box::pin(sem.acquire())).collect();
+        for s in &mut small {
+            assert!(poll(s.as_mut(), &waker).is_pending());
+        }
+        sem.add_permits(1); // big now has 2
+        drop(big); // its 2 go to the first two small ones
+        assert_eq!(counter.count(), 2);
+        sem.add_permits(38); // more than one wake batch
+        assert_eq!(counter.count(), 40);
+        let permits: Vec<_> = small
+            .iter_mut()
+            .map(|s| match poll(s.as_mut(), &waker) {
+                Poll::Ready(p) => p,
+                Poll::Pending => panic!("not served"),
+            })
+            .collect();
+        assert_eq!(sem.available_permits(), 0);
+        drop(permits);
+        assert_eq!(sem.available_permits(), 40);
+    }
+
+    #[test]
+    fn granted_but_dropped_returns_permits() {
+        let sem = Arc::new(Semaphore::new(0));
+        let (_, waker) = Counter::new();
+        let mut owned = Box::pin(sem.clone().acquire_many_owned(2));
+        assert!(poll(owned.as_mut(), &waker).is_pending());
+        sem.add_permits(2);
+        drop(owned);
+        assert_eq!(sem.available_permits(), 2);
+    }
+
+    #[test]
+    fn threads_never_exceed_the_count() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let sem = Arc::new(Semaphore::new(2));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let (sem, inside) = (sem.clone(), inside.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        let _p = futures_lite::future::block_on(sem.acquire());
+                        assert!(inside.fetch_add(1, Ordering::SeqCst) < 2);
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(sem.available_permits(), 2);
+    }
+}

@@ -1,0 +1,31 @@
+//! Helpers for the unit tests (which Miri runs over the unsafe code).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+
+/// A waker that counts its wake-ups.
+pub(crate) struct Counter(AtomicUsize);
+
+impl Counter {
+    pub(crate) fn new() -> (Arc<Self>, Waker) {
+        let counter = Arc::new(Self(AtomicUsize::new(0)));
+        (counter.clone(), Waker::from(counter))
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl Wake for Counter {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+pub(crate) fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
+    future.poll(&mut Context::from_waker(waker))
+}

@@ -1,0 +1,728 @@
+//! The intrusive FIFO list of waiting futures that every primitive is built on.
+//!
+//! # Design
+//!
+//! A future that has to wait (for a lock, a permit, an item, a notification)
+//! embeds a [`Waiter`] node in itself and, on its first `Pending` poll, links
+//! that node at the tail of its primitive's [`WaiterList`]. Whoever makes
+//! progress possible (an unlock, a release, a put, a `set`, a `notify`)
+//! unlinks nodes from the head, in FIFO order, *completes* them with a small
+//! code ("you got the lock", "your item is reserved", "the queue was shut
+//! down"), and wakes their wakers. Because the node lives inside the pinned
+//! future, waiting allocates nothing; because completion happens at the head
+//! only, waiting is FIFO-fair.
+//!
+//! # Who may touch what, and when
+//!
+//! Every list lives inside a mutex (`crate::loom::Mutex`) together with the
+//! rest of its primitive's slow-path state, and `&mut WaiterList` is only
+//! reachable through that mutex's guard: holding `&mut WaiterList` *is* the
+//! proof that the caller holds the lock. The fields of a node follow three
+//! rules:
+//!
+//! * `links` and `waker` are read and written only by a holder of the lock of
+//!   the list the node is linked in (or being linked into). The owner (the
+//!   future) also takes that lock to register or refresh its waker, and to
+//!   unlink the node when it is dropped. Once the node is unlinked they are
+//!   the owner's alone; `remove` leaves the waker in the node so that it is
+//!   dropped with the node, outside the lock (dropping a waker can drop a
+//!   task, whose futures may need the same lock).
+//! * `state` is an atomic word: bit 0 ([`LINKED`]) says the node is in a list,
+//!   the other bits are a payload. While `LINKED` is set the payload belongs
+//!   to the list (the semaphore keeps "permits still needed" there and lowers
+//!   it under the lock). Unlinking writes the final payload, the *completion
+//!   code*, with `LINKED` clear, in one `Release` store.
+//! * That `Release` store is the last access a notifier makes to a node: it
+//!   takes the waker out *before* the store and wakes it after dropping the
+//!   lock. So an owner that loads `state` (`Acquire`) and sees `LINKED` clear
+//!   knows, without taking the lock, that nobody else references its node any
+//!   more and that the completion code is final. This is what lets a woken
+//!   future finish without touching the mutex at all.
+//!
+//! # Why it is sound
+//!
+//! The list stores raw pointers to nodes that live in other futures' memory.
+//! They stay valid because of the contract of [`WaiterList::push_back`]: the
+//! node is pinned, and its owner unlinks it (under the lock) before the node
+//! is dropped or reused. Every future that embeds a `Waiter` does that in its
+//! `Drop` impl; `Pin`'s drop guarantee means the memory cannot be reused
+//! without that `Drop` running (a `mem::forget` leaks the node, which keeps
+//! the pointer valid forever). Completion and removal both happen under the
+//! lock, so a node is unlinked exactly once, by exactly one of them, and the
+//! owner tells which happened from the `LINKED` bit it re-reads under the lock.
+//!
+//! A node is `!Unpin` (`PhantomPinned`): the futures hand out `&mut Self` only
+//! through `Pin`, and a `&mut` to a `!Unpin` type is not assumed unique, so
+//! the notifier's concurrent writes through the list's raw pointers do not
+//! alias an exclusive reference. The owner itself only ever touches its node
+//! through `&Waiter`.
+//!
+//! # Tickets
+//!
+//! Each push hands out a ticket, increasing in list order. Operations that
+//! wake "everybody who is waiting now" (`Event::set`, `Condition::notify_all`,
+//! a barrier's release) wake in batches, dropping the lock between batches so
+//! that no waker runs under it; they stop at the first ticket issued after
+//! they started, so a waiter that arrives in between is left alone.
+
+use core::fmt;
+use core::marker::PhantomPinned;
+use core::ptr::NonNull;
+use core::task::Waker;
+
+use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering, UnsafeCell};
+
+/// Bit 0 of [`Waiter::state`]: the node is linked in a list.
+const LINKED: usize = 1;
+
+/// The largest payload a node can carry (the state word keeps one bit).
+pub(crate) const MAX_PAYLOAD: usize = usize::MAX >> 1;
+
+/// A waiting future's node. See the module docs for the access rules.
+pub(crate) struct Waiter {
+    /// `LINKED` bit plus payload; see the module docs.
+    state: AtomicUsize,
+    /// List links. Only under the lock of the list the node is linked in.
+    links: UnsafeCell<Links>,
+    /// The owner's waker, set while linked and taken out by whoever unlinks
+    /// the node. Only under the lock of the list the node is linked in.
+    waker: UnsafeCell<Option<Waker>>,
+    _pin: PhantomPinned,
+}
+
+#[derive(Clone, Copy)]
+struct Links {
+    prev: Option<NonNull<Waiter>>,
+    next: Option<NonNull<Waiter>>,
+    ticket: Ticket,
+}
+
+// SAFETY: a `Waiter` is shared between its owner and the holder of its list's
+// lock. `state` is atomic; `links` and `waker` are only accessed under that
+// lock (module docs), and `Waker` is `Send + Sync`. The raw pointers in
+// `links` are never dereferenced without the lock.
+unsafe impl Send for Waiter {}
+// SAFETY: as for `Send`: every shared access is atomic or under the lock.
+unsafe impl Sync for Waiter {}
+
+impl Waiter {
+    /// A node that is in no list.
+    pub(crate) fn new() -> Self {
+        Self {
+            state: AtomicUsize::new(0),
+            links: UnsafeCell::new(Links {
+                prev: None,
+                next: None,
+                ticket: Ticket(0),
+            }),
+            waker: UnsafeCell::new(None),
+            _pin: PhantomPinned,
+        }
+    }
+
+    /// The completion code, if the node is not linked: `None` while it waits.
+    ///
+    /// Needs no lock. For a node its owner has pushed, `Some` means a
+    /// notifier completed it, and that notifier will not touch it again.
+    #[inline]
+    pub(crate) fn completion(&self) -> Option<usize> {
+        let state = self.state.load(Ordering::Acquire);
+        (state & LINKED == 0).then_some(state >> 1)
+    }
+
+    /// [`Self::completion`] for a caller that holds the lock of the list
+    /// this node was pushed on (the lock orders the load).
+    #[inline]
+    pub(crate) fn completion_locked(&self, _list: &WaiterList) -> Option<usize> {
+        let state = self.state.load(Ordering::Relaxed);
+        (state & LINKED == 0).then_some(state >> 1)
+    }
+}
+
+impl fmt::Debug for Waiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("completion", &self.completion())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Position of a node in its list: later pushes get later tickets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ticket(usize);
+
+impl Ticket {
+    /// Whether `self` was handed out before `limit` (wrap-around safe).
+    fn is_before(self, limit: Ticket) -> bool {
+        (self.0.wrapping_sub(limit.0) as isize) < 0
+    }
+}
+
+/// An intrusive doubly-linked FIFO of [`Waiter`]s. Lives inside a mutex;
+/// `&mut WaiterList` is the proof that the lock is held.
+pub(crate) struct WaiterList {
+    head: Option<NonNull<Waiter>>,
+    tail: Option<NonNull<Waiter>>,
+    next_ticket: usize,
+}
+
+// SAFETY: the list only holds pointers to `Waiter`s, which are `Send + Sync`;
+// they are dereferenced only through `&mut WaiterList`, i.e. under the lock.
+unsafe impl Send for WaiterList {}
+// SAFETY: `&WaiterList` only allows reading `head`, never dereferencing it.
+unsafe impl Sync for WaiterList {}
+
+impl fmt::Debug for WaiterList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaiterList")
+            .field("is_empty", &self.is_empty())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for WaiterList {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WaiterList {
+    pub(crate) const fn new() -> Self {
+        Self {
+            head: None,
+            tail: None,
+            next_ticket: 0,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    /// The ticket the next push will get: nodes already in the list are all
+    /// [`Self::pop_front_before`] it.
+    pub(crate) fn next_ticket(&self) -> Ticket {
+        Ticket(self.next_ticket)
+    }
+
+    /// Links `node` at the tail with `payload` and the owner's `waker`.
+    ///
+    /// # Safety
+    ///
+    /// `node` is in no list, and it stays valid at the same address until it
+    /// has been unlinked from this list (by [`Self::remove`] or by one of the
+    /// `pop_front*` methods). In practice: `node` is embedded in a pinned
+    /// future whose `Drop` calls [`Self::remove`] under this list's lock.
+    pub(crate) unsafe fn push_back(&mut self, node: &Waiter, payload: usize, waker: &Waker) {
+        debug_assert!(payload <= MAX_PAYLOAD, "waiter payload out of range");
+        debug_assert!(node.completion_locked(self).is_some(), "node pushed twice");
+        let ptr = NonNull::from(node);
+        let ticket = Ticket(self.next_ticket);
+        self.next_ticket = self.next_ticket.wrapping_add(1);
+        node.links.with_mut(|links| {
+            // SAFETY: the node is in no list, so nobody but us (holding the
+            // lock it is being linked under) can access its links.
+            unsafe {
+                *links = Links {
+                    prev: self.tail,
+                    next: None,
+                    ticket,
+                }
+            }
+        });
+        node.waker.with_mut(|slot| {
+            // SAFETY: as above, the waker slot is ours under this lock.
+            unsafe { *slot = Some(waker.clone()) }
+        });
+        node.state.store((payload << 1) | LINKED, Ordering::Relaxed);
+        match self.tail {
+            // SAFETY: `tail` is linked in this list, so it is valid (push
+            // contract) and its links are ours while we hold the lock.
+            Some(tail) => unsafe { Self::links_mut(tail, |l| l.next = Some(ptr)) },
+            None => self.head = Some(ptr),
+        }
+        self.tail = Some(ptr);
+    }
+
+    /// Replaces the waker of a linked node with `waker`, unless it would wake
+    /// the same task already. Returns the replaced waker, for the caller to
+    /// drop *after* releasing the lock (dropping a waker may drop a task,
+    /// whose futures may want this very lock).
+    ///
+    /// # Safety
+    ///
+    /// `node` is linked in this list.
+    #[must_use = "drop the old waker after releasing the lock"]
+    pub(crate) unsafe fn update_waker(&mut self, node: &Waiter, waker: &Waker) -> Option<Waker> {
+        node.waker.with_mut(|slot| {
+            // SAFETY: the node is linked in this list and we hold its lock.
+            let slot = unsafe { &mut *slot };
+            match slot {
+                Some(old) if old.will_wake(waker) => None,
+                _ => slot.replace(waker.clone()),
+            }
+        })
+    }
+
+    /// Unlinks `node` if it is still linked (returns `true` then), leaving
+    /// its payload as the completion code. A node that was already completed
+    /// is left alone (returns `false`).
+    ///
+    /// The owner's waker stays in the node, so that it is dropped with the
+    /// node, after the caller released the lock.
+    ///
+    /// # Safety
+    ///
+    /// `node` is linked in this list or in no list.
+    pub(crate) unsafe fn remove(&mut self, node: &Waiter) -> bool {
+        if node.completion_locked(self).is_some() {
+            return false;
+        }
+        // SAFETY: linked, hence in this list (contract); lock held.
+        unsafe { self.unlink(NonNull::from(node)) };
+        let payload = node.state.load(Ordering::Relaxed) >> 1;
+        node.state.store(payload << 1, Ordering::Relaxed);
+        true
+    }
+
+    /// The payload of the head node.
+    pub(crate) fn front_payload(&self) -> Option<usize> {
+        // SAFETY: the head is linked in this list, hence valid (push
+        // contract); `state` is atomic.
+        self.head
+            .map(|head| unsafe { head.as_ref() }.state.load(Ordering::Relaxed) >> 1)
+    }
+
+    /// Sets the payload of the head node, which stays linked.
+    pub(crate) fn set_front_payload(&mut self, payload: usize) {
+        debug_assert!(payload <= MAX_PAYLOAD, "waiter payload out of range");
+        if let Some(head) = self.head {
+            // SAFETY: the head is linked in this list, hence valid.
+            let head = unsafe { head.as_ref() };
+            head.state.store((payload << 1) | LINKED, Ordering::Relaxed);
+        }
+    }
+
+    /// Completes the head node with `code`: unlinks it and returns its waker,
+    /// which the caller wakes after dropping the lock.
+    #[inline]
+    pub(crate) fn pop_front(&mut self, code: usize) -> Option<Waker> {
+        let head = self.head?;
+        // SAFETY: the head is linked in this list and we hold the lock.
+        Some(unsafe { self.complete(head, code) })
+    }
+
+    /// [`Self::pop_front`], but only a node that got its ticket before `limit`.
+    pub(crate) fn pop_front_before(&mut self, limit: Ticket, code: usize) -> Option<Waker> {
+        let head = self.head?;
+        // SAFETY: the head is linked in this list, hence valid, and its links
+        // are ours while we hold the lock.
+        let ticket = unsafe { Self::links(head) }.ticket;
+        if !ticket.is_before(limit) {
+            return None;
+        }
+        // SAFETY: as above.
+        Some(unsafe { self.complete(head, code) })
+    }
+
+    /// Unlinks `node`, takes its waker, then publishes `code` with the
+    /// `Release` store that ends our access to the node.
+    ///
+    /// # Safety
+    ///
+    /// `node` is linked in this list.
+    unsafe fn complete(&mut self, node: NonNull<Waiter>, code: usize) -> Waker {
+        debug_assert!(code <= MAX_PAYLOAD, "completion code out of range");
+        // SAFETY: forwarded contract.
+        unsafe { self.unlink(node) };
+        // SAFETY: the node is valid until the store below hands it back.
+        let node = unsafe { node.as_ref() };
+        // SAFETY: linked until the store below, and we hold the lock.
+        let waker = node.waker.with_mut(|slot| unsafe { (*slot).take() });
+        node.state.store(code << 1, Ordering::Release);
+        // From here on the owner may free the node: do not touch it again.
+        waker.expect("a linked waiter always has a waker")
+    }
+
+    /// Unlinks `node`; leaves `state` and `waker` to the caller.
+    ///
+    /// # Safety
+    ///
+    /// `node` is linked in this list.
+    unsafe fn unlink(&mut self, node: NonNull<Waiter>) {
+        // SAFETY: linked (contract) hence valid; lock held.
+        let Links { prev, next, .. } = unsafe { Self::links(node) };
+        match prev {
+            // SAFETY: neighbours are linked in this list too.
+            Some(prev) => unsafe { Self::links_mut(prev, |l| l.next = next) },
+            None => self.head = next,
+        }
+        match next {
+            // SAFETY: as above.
+            Some(next) => unsafe { Self::links_mut(next, |l| l.prev = prev) },
+            None => self.tail = prev,
+        }
+        // SAFETY: as above.
+        unsafe {
+            Self::links_mut(node, |l| {
+                l.prev = None;
+                l.next = None;
+            })
+        };
+    }
+
+    /// A copy of a node's links.
+    ///
+    /// # Safety
+    ///
+    /// `node` is valid and the caller holds the lock of the list it is in.
+    unsafe fn links(node: NonNull<Waiter>) -> Links {
+        // SAFETY: forwarded contract.
+        unsafe { node_ref(node) }.links.with(|l| unsafe { *l })
+    }
+
+    /// Edits a node's links.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::links`].
+    unsafe fn links_mut(node: NonNull<Waiter>, f: impl FnOnce(&mut Links)) {
+        // SAFETY: forwarded contract.
+        unsafe { node_ref(node) }
+            .links
+            .with_mut(|l| f(unsafe { &mut *l }))
+    }
+}
+
+/// `&Waiter` from a list pointer, for the unsafe helpers above.
+///
+/// # Safety
+///
+/// `node` is linked in a list whose lock the caller holds (hence valid), and
+/// the reference is not used after the node is handed back to its owner.
+unsafe fn node_ref<'a>(node: NonNull<Waiter>) -> &'a Waiter {
+    // SAFETY: forwarded contract.
+    unsafe { node.as_ref() }
+}
+
+/// A batch of wakers to wake once the lock is dropped.
+pub(crate) struct WakeList {
+    wakers: [Option<Waker>; WakeList::CAPACITY],
+    len: usize,
+}
+
+impl WakeList {
+    /// Wakers gathered per batch before the lock is dropped to wake them.
+    #[cfg(not(loom))]
+    pub(crate) const CAPACITY: usize = 32;
+    /// Small under loom, so models reach the batch boundary.
+    #[cfg(loom)]
+    pub(crate) const CAPACITY: usize = 2;
+
+    pub(crate) fn new() -> Self {
+        Self {
+            wakers: [const { None }; Self::CAPACITY],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn can_push(&self) -> bool {
+        self.len < Self::CAPACITY
+    }
+
+    pub(crate) fn push(&mut self, waker: Waker) {
+        debug_assert!(self.can_push(), "WakeList is full");
+        self.wakers[self.len] = Some(waker);
+        self.len += 1;
+    }
+
+    /// Wakes every gathered waker (call it without the lock held).
+    pub(crate) fn wake_all(&mut self) {
+        for slot in &mut self.wakers[..self.len] {
+            if let Some(waker) = slot.take() {
+                waker.wake();
+            }
+        }
+        self.len = 0;
+    }
+}
+
+impl Drop for WakeList {
+    fn drop(&mut self) {
+        // Wakers gathered and not woken (a panic in between) must still be
+        // woken, or their tasks would hang.
+        self.wake_all();
+    }
+}
+
+/// Completes with `code` up to `max` nodes of a list, head first, among
+/// those linked before `limit` (a [`WaiterList::next_ticket`] taken earlier),
+/// and wakes them in batches with the lock dropped in between.
+///
+/// The list is `list(&mut state)` where `state` is what `mutex` guards;
+/// `guard` is that mutex, already locked. Returns how many were completed.
+pub(crate) fn complete_before<'a, S>(
+    mutex: &'a Mutex<S>,
+    mut guard: MutexGuard<'a, S>,
+    list: impl Fn(&mut S) -> &mut WaiterList,
+    limit: Ticket,
+    code: usize,
+    max: usize,
+) -> usize {
+    let mut wakers = WakeList::new();
+    let mut completed = 0;
+    loop {
+        while completed < max && wakers.can_push() {
+            match list(&mut guard).pop_front_before(limit, code) {
+                Some(waker) => {
+                    wakers.push(waker);
+                    completed += 1;
+                }
+                None => break,
+            }
+        }
+        // More may be left only if we stopped because the batch was full.
+        let more = !wakers.can_push() && completed < max;
+        drop(guard);
+        wakers.wake_all();
+        if !more {
+            return completed;
+        }
+        guard = mutex.lock();
+    }
+}
+
+/// The re-poll of a future whose node is linked in a list: the completion
+/// code if it was completed, else `None` after refreshing the waker.
+///
+/// Takes no lock if the node is already completed (the common case after a
+/// wake-up). The list is `list(&mut state)` where `state` is what `mutex`
+/// guards.
+///
+/// # Safety
+///
+/// `node` was pushed on that list, and is in it or in no list.
+pub(crate) unsafe fn poll_completion<S>(
+    node: &Waiter,
+    mutex: &Mutex<S>,
+    list: impl FnOnce(&mut S) -> &mut WaiterList,
+    waker: &Waker,
+) -> Option<usize> {
+    if let Some(code) = node.completion() {
+        return Some(code);
+    }
+    let mut guard = mutex.lock();
+    let list = list(&mut guard);
+    if let Some(code) = node.completion_locked(list) {
+        return Some(code);
+    }
+    // SAFETY: not completed, so still linked, and in this list (contract).
+    let old = unsafe { list.update_waker(node, waker) };
+    drop(guard);
+    drop(old);
+    None
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::test_util::Counter;
+
+    /// Pushes every node of `nodes` with payload = its index.
+    fn push_all(list: &mut WaiterList, nodes: &[Waiter], waker: &Waker) {
+        for (i, node) in nodes.iter().enumerate() {
+            // SAFETY: fresh nodes, living (unmoved) in `nodes` until after the
+            // list is emptied in each test.
+            unsafe { list.push_back(node, i, waker) };
+        }
+    }
+
+    #[test]
+    fn fifo_order_codes_and_payloads() {
+        let (counter, waker) = Counter::new();
+        let nodes: Vec<Waiter> = (0..4).map(|_| Waiter::new()).collect();
+        let mut list = WaiterList::new();
+        push_all(&mut list, &nodes, &waker);
+        assert!(nodes.iter().all(|n| n.completion().is_none()));
+        assert_eq!(list.front_payload(), Some(0));
+        list.set_front_payload(9);
+        assert_eq!(list.front_payload(), Some(9));
+        list.pop_front(3).unwrap().wake();
+        assert_eq!(nodes[0].completion(), Some(3));
+        assert_eq!(list.front_payload(), Some(1));
+        // Remove from the middle, then the tail.
+        // SAFETY: each node is in `list` or in no list.
+        unsafe {
+            assert!(list.remove(&nodes[2]));
+            assert!(!list.remove(&nodes[2]), "already unlinked");
+            assert!(list.remove(&nodes[3]));
+        }
+        assert_eq!(nodes[2].completion(), Some(2), "payload kept on removal");
+        list.pop_front(0).unwrap().wake();
+        assert!(list.is_empty());
+        assert!(list.pop_front(0).is_none());
+        assert_eq!(counter.count(), 2);
+    }
+
+    #[test]
+    fn tickets_bound_pop_front_before() {
+        let (_, waker) = Counter::new();
+        let early: Vec<Waiter> = (0..2).map(|_| Waiter::new()).collect();
+        let late = Waiter::new();
+        let mut list = WaiterList::new();
+        push_all(&mut list, &early, &waker);
+        let limit = list.next_ticket();
+        // SAFETY: fresh node, outlives the list's use of it.
+        unsafe { list.push_back(&late, 0, &waker) };
+        assert!(list.pop_front_before(limit, 0).is_some());
+        assert!(list.pop_front_before(limit, 0).is_some());
+        assert!(
+            list.pop_front_before(limit, 0).is_none(),
+            "late is after the limit"
+        );
+        assert!(list.pop_front(0).is_some());
+    }
+
+    #[test]
+    fn update_waker_replaces_only_a_different_waker() {
+        let (first, first_waker) = Counter::new();
+        let (second, second_waker) = Counter::new();
+        let node = Waiter::new();
+        let mut list = WaiterList::new();
+        // SAFETY: `node` outlives its time in the list.
+        unsafe {
+            list.push_back(&node, 0, &first_waker);
+            // `will_wake` is best-effort (Miri varies vtable addresses), so
+            // the same waker may or may not be replaced; another one must be.
+            drop(list.update_waker(&node, &first_waker));
+            assert!(list.update_waker(&node, &second_waker).is_some());
+        }
+        list.pop_front(0).unwrap().wake();
+        assert_eq!((first.count(), second.count()), (0, 1));
+    }
+
+    #[test]
+    fn node_reused_after_completion() {
+        let (_, waker) = Counter::new();
+        let node = Waiter::new();
+        let mut list = WaiterList::new();
+        for round in 0..3 {
+            // SAFETY: `node` is in no list at the start of each round.
+            unsafe { list.push_back(&node, round, &waker) };
+            assert_eq!(list.pop_front(round + 1).map(drop), Some(()));
+            assert_eq!(node.completion(), Some(round + 1));
+        }
+    }
+
+    #[test]
+    fn complete_before_wakes_in_batches() {
+        let (counter, waker) = Counter::new();
+        let nodes: Vec<Waiter> = (0..(WakeList::CAPACITY * 2 + 3))
+            .map(|_| Waiter::new())
+            .collect();
+        let mutex = Mutex::new(WaiterList::new());
+        push_all(&mut mutex.lock(), &nodes, &waker);
+        let guard = mutex.lock();
+        let limit = guard.next_ticket();
+        let n = complete_before(&mutex, guard, |l| l, limit, 0, usize::MAX);
+        assert_eq!(n, nodes.len());
+        assert_eq!(counter.count(), nodes.len());
+        assert!(mutex.lock().is_empty());
+        // `max` is honoured.
+        push_all(&mut mutex.lock(), &nodes[..5], &waker);
+        let guard = mutex.lock();
+        let limit = guard.next_ticket();
+        assert_eq!(complete_before(&mutex, guard, |l| l, limit, 0, 2), 2);
+        let mut list = mutex.lock();
+        while list.pop_front(0).is_some() {}
+    }
+
+    #[test]
+    fn poll_completion_refreshes_the_waker_until_completed() {
+        let (old, old_waker) = Counter::new();
+        let (new, new_waker) = Counter::new();
+        let node = Waiter::new();
+        let mutex = Mutex::new(WaiterList::new());
+        // SAFETY: `node` outlives its time in the list.
+        unsafe { mutex.lock().push_back(&node, 0, &old_waker) };
+        // SAFETY: `node` was pushed on this list.
+        let first = unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) };
+        assert_eq!(first, None);
+        mutex.lock().pop_front(7).unwrap().wake();
+        assert_eq!((old.count(), new.count()), (0, 1));
+        // SAFETY: as above.
+        let second = unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) };
+        assert_eq!(second, Some(7));
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use loom::sync::Arc;
+    use loom::thread;
+    use std::task::Wake;
+
+    struct Unpark(loom::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    /// A completion racing with the owner's removal: exactly one of them
+    /// unlinks the node, and the owner learns which.
+    #[test]
+    fn loom_waiters_complete_races_remove() {
+        loom::model(|| {
+            let mutex = Arc::new(Mutex::new(WaiterList::new()));
+            let node = Arc::new(Waiter::new());
+            let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(thread::current())));
+            // SAFETY: the node lives in an `Arc` held by this thread until
+            // after it is unlinked below.
+            unsafe { mutex.lock().push_back(&node, 0, &waker) };
+            let completer = {
+                let mutex = mutex.clone();
+                thread::spawn(move || mutex.lock().pop_front(1).is_some())
+            };
+            let removed = {
+                let mut list = mutex.lock();
+                // SAFETY: the node is in this list or in no list.
+                unsafe { list.remove(&node) }
+            };
+            let completed = completer.join().unwrap();
+            assert!(removed != completed, "exactly one side unlinks the node");
+            assert_eq!(node.completion(), Some(if completed { 1 } else { 0 }));
+            assert!(mutex.lock().is_empty());
+        });
+    }
+
+    /// The owner's lock-free check sees the completion code published by
+    /// the notifier's `Release` store.
+    #[test]
+    fn loom_waiters_completion_is_published() {
+        loom::model(|| {
+            let mutex = Arc::new(Mutex::new(WaiterList::new()));
+            let node = Arc::new(Waiter::new());
+            let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(thread::current())));
+            // SAFETY: the node outlives its time in the list (joined below).
+            unsafe { mutex.lock().push_back(&node, 0, &waker) };
+            let completer = {
+                let mutex = mutex.clone();
+                thread::spawn(move || {
+                    let waker = mutex.lock().pop_front(5).unwrap();
+                    waker.wake();
+                })
+            };
+            loop {
+                if let Some(code) = node.completion() {
+                    assert_eq!(code, 5);
+                    break;
+                }
+                thread::park();
+            }
+            completer.join().unwrap();
+        });
+    }
+}
