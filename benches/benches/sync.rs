@@ -22,12 +22,12 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 mod exec {
     use std::task::Poll;
 
-    pub type Runtime = tokio::runtime::Runtime;
-    pub type JoinHandle<T> = tokio::task::JoinHandle<T>;
+    pub type Runtime = runtime::Runtime;
+    pub type JoinHandle<T> = runtime::task::JoinHandle<T>;
 
-    /// A multi-thread runtime with 2 workers.
+    /// Our multi-thread runtime with 2 workers.
     pub fn runtime() -> Runtime {
-        tokio::runtime::Builder::new_multi_thread()
+        runtime::Builder::multi_thread()
             .worker_threads(2)
             .build()
             .expect("cannot build the benchmark runtime")
@@ -43,7 +43,7 @@ mod exec {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        tokio::spawn(future)
+        runtime::spawn(future)
     }
 
     pub async fn join_all<T>(handles: Vec<JoinHandle<T>>) -> Vec<T> {
