@@ -45,6 +45,7 @@ pub struct Builder {
     keep_alive: Duration,
     global_queue_interval: Option<u32>,
     event_interval: u32,
+    start_paused: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +92,7 @@ impl Builder {
             keep_alive: Duration::from_secs(10),
             global_queue_interval: None,
             event_interval: 61,
+            start_paused: false,
         }
     }
 
@@ -233,11 +235,37 @@ impl Builder {
         self
     }
 
+    /// Starts the runtime with its clock paused (current_thread only), for
+    /// tests: time moves only with [`time::advance`](crate::time::advance)
+    /// and, whenever every task is idle, jumps to the next timer's deadline
+    /// (auto-advance). See [`time::pause`](crate::time::pause). What
+    /// `#[runtime::test(start_paused = true)]` uses; asyncio has no
+    /// equivalent.
+    ///
+    /// [`build`](Self::build) fails with `InvalidInput` if this is set on a
+    /// multi-thread builder.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::current_thread().start_paused(true).build().unwrap();
+    /// let real = std::time::Instant::now();
+    /// rt.block_on(async { runtime::time::sleep(Duration::from_secs(3600)).await }); // no real hour
+    /// assert!(real.elapsed() < Duration::from_secs(60));
+    ///
+    /// let err = runtime::Builder::multi_thread().start_paused(true).build().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn start_paused(&mut self, paused: bool) -> &mut Self {
+        self.start_paused = paused;
+        self
+    }
+
     /// Starts the runtime: asyncio's `asyncio.new_event_loop()`.
     ///
     /// Fails if the OS refuses a resource (the poller's file descriptors, a
-    /// thread), or if `RUNTIME_WORKER_THREADS` is set to something other than
-    /// a positive number.
+    /// thread), if `RUNTIME_WORKER_THREADS` is set to something other than
+    /// a positive number, or if a multi-thread runtime is asked to
+    /// [`start_paused`](Self::start_paused).
     ///
     /// ```
     /// let rt = runtime::Builder::current_thread().build()?;
@@ -245,7 +273,18 @@ impl Builder {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
+        if self.start_paused && self.kind == Kind::MultiThread {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "start_paused(true) needs a current_thread runtime (Builder::current_thread()): \
+                 a paused clock auto-advances when every task is idle, which only the single \
+                 thread of a current_thread runtime can tell",
+            ));
+        }
         let (driver, driver_handle) = Driver::new()?;
+        if self.start_paused {
+            driver_handle.time.pause();
+        }
         let blocking_pool = BlockingPool::new(blocking::Config {
             thread_name: self.blocking_name.clone(),
             stack_size: self.stack_size,
@@ -327,6 +366,7 @@ impl fmt::Debug for Builder {
             .field("thread_keep_alive", &self.keep_alive)
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
+            .field("start_paused", &self.start_paused)
             .finish_non_exhaustive()
     }
 }

@@ -14,6 +14,8 @@
 //! | `asyncio.current_task()` | [`task::current_id`] |
 //! | `loop.run_until_complete` | [`Runtime::block_on`] |
 //! | `loop.run_forever()` / `loop.stop()` | [`Runtime::run_forever`] / [`Handle::stop`] |
+//! | `await asyncio.sleep(d)` | [`time::sleep`]`(d).await` |
+//! | `asyncio.wait_for(aw, t)` / `asyncio.timeout(t)` | [`time::timeout`]`(t, fut).await` |
 //! | `asyncio.Lock`, `Semaphore`, `Event`, `Queue`... | [`sync`] |
 //!
 //! ```
@@ -73,6 +75,7 @@ mod metrics;
 mod runtime;
 mod scheduler;
 pub mod task;
+pub mod time;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, RuntimeFlavor};

@@ -48,7 +48,15 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.blocking_spawner().spawn_blocking(self, f)
+        // With a paused clock, running blocking work holds auto-advance
+        // back (see `time::pause`); the guard is dropped with the closure.
+        match crate::time::AutoAdvanceGuard::new(self) {
+            None => self.blocking_spawner().spawn_blocking(self, f),
+            Some(guard) => self.blocking_spawner().spawn_blocking(self, move || {
+                let _guard = guard;
+                f()
+            }),
+        }
     }
 
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
@@ -58,7 +66,6 @@ impl Handle {
         }
     }
 
-    #[allow(dead_code)] // the time and I/O drivers reach their handles through here
     pub(crate) fn driver(&self) -> &driver::Handle {
         match self {
             Handle::MultiThread(h) => &h.driver,

@@ -132,11 +132,13 @@ impl Slab {
     }
 
     /// Entries in use (registered or fired and not yet released).
+    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
     /// Slots allocated (the high-water mark).
+    #[cfg(test)]
     pub(super) fn capacity(&self) -> usize {
         self.entries.len()
     }

@@ -72,7 +72,7 @@ mod clock;
 mod entry;
 mod wheel;
 
-pub(crate) use clock::{NEVER, far_future};
+pub(crate) use clock::{NEVER, any_paused, far_future};
 pub(crate) use entry::Key;
 pub(crate) use wheel::EntryState;
 
@@ -165,7 +165,7 @@ impl Handle {
     /// Moves the paused clock forward and fires what became due.
     pub(crate) fn advance(&self, by: Duration) {
         self.clock.advance(by);
-        self.process();
+        self.fire_due();
     }
 
     /// `spawn_blocking` work starts: auto-advance waits for it.
@@ -212,8 +212,12 @@ impl Handle {
 
     /// Checks a timer for its owner; see [`Wheel::poll_entry`].
     pub(crate) fn poll_entry(&self, key: Key, waker: &Waker) -> EntryState {
+        let now = self.clock.now_ns();
         let mut shared = self.shared.lock();
-        let (state, old) = shared.wheel.poll_entry(key, waker);
+        let (state, old) = shared.wheel.poll_entry(key, waker, now);
+        if state == EntryState::Expired {
+            self.fired.fetch_add(1, Ordering::Relaxed);
+        }
         let is_shutdown = shared.is_shutdown;
         drop(shared);
         drop(old);
@@ -271,10 +275,17 @@ impl Handle {
     }
 
     /// Fires every timer whose deadline has passed.
+    /// Only the driver's owner calls this, after blocking or polling: it
+    /// is awake, so registrations need not wake it.
     pub(crate) fn process(&self) {
+        self.shared.lock().sleeping_until = NOT_SLEEPING;
+        self.fire_due();
+    }
+
+    /// Fires every timer whose deadline has passed (any thread).
+    fn fire_due(&self) {
         let mut wakers: Vec<Waker> = Vec::with_capacity(FIRE_BATCH);
         let mut shared = self.shared.lock();
-        shared.sleeping_until = NOT_SLEEPING;
         let now = self.clock.now_ns();
         loop {
             let more = shared.wheel.poll(now, &mut wakers, FIRE_BATCH);

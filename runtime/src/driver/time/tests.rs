@@ -48,18 +48,21 @@ fn loom_cancel_racing_fire() {
     });
 }
 
-/// A `Sleep` polled (storing a new waker) while the driver fires it: either
-/// the poll sees it fired, or the fire wakes the new waker. Never neither.
+/// A `Sleep` polled (storing a new waker) while the driver fires it: the
+/// poll sees it fired or due, or the fire wakes the new waker. Never
+/// neither, never both.
 #[test]
 fn loom_poll_racing_fire() {
     crate::loom::model(|| {
         let handle = Arc::new(Handle::new());
+        // A paused clock, so the poll may see the timer due or not.
+        assert!(handle.pause());
         let (first, first_waker) = counting();
         let (second, second_waker) = counting();
-        let key = handle.register(0, &first_waker).key;
+        let key = handle.register(handle.now_ns() + 1, &first_waker).key;
         let driver = {
             let handle = handle.clone();
-            thread::spawn(move || handle.process())
+            thread::spawn(move || handle.advance(std::time::Duration::from_nanos(1)))
         };
         let state = handle.poll_entry(key, &second_waker);
         driver.join().unwrap();
@@ -73,6 +76,8 @@ fn loom_poll_racing_fire() {
                 assert_eq!(handle.poll_entry(key, &second_waker), EntryState::Fired);
             }
             EntryState::Fired => assert_eq!((a, b), (1, 0)),
+            // The poll saw it due before the driver fired it.
+            EntryState::Expired => assert_eq!((a, b), (0, 0)),
             EntryState::Gone => panic!("entry vanished"),
         }
         assert_eq!(handle.entries().0, 0);

@@ -93,6 +93,9 @@ pub(crate) enum EntryState {
     Pending,
     /// It fired; the entry is released.
     Fired,
+    /// Its deadline passed before the driver fired it; the entry is
+    /// released.
+    Expired,
     /// No such entry (released at shutdown).
     Gone,
 }
@@ -206,14 +209,24 @@ impl Wheel {
         true
     }
 
-    /// Looks at an entry for its owner: releases it if it fired, else
-    /// stores `waker` in it (unless it already wakes the same task).
-    pub(crate) fn poll_entry(&mut self, key: Key, waker: &Waker) -> (EntryState, Option<Waker>) {
+    /// Looks at an entry for its owner: releases it if it fired, or if its
+    /// deadline is at or before `now` (the owner saw it due before the
+    /// driver did: `Expired`); else stores `waker` in it (unless it already
+    /// wakes the same task).
+    pub(crate) fn poll_entry(
+        &mut self,
+        key: Key,
+        waker: &Waker,
+        now: u64,
+    ) -> (EntryState, Option<Waker>) {
         let Some(entry) = self.slab.get_mut(key) else {
             return (EntryState::Gone, None);
         };
         if entry.place == Place::Fired {
             return (EntryState::Fired, self.slab.free(key.index));
+        }
+        if entry.deadline <= now {
+            return (EntryState::Expired, self.remove(key));
         }
         match &mut entry.waker {
             Some(w) if w.will_wake(waker) => (EntryState::Pending, None),
@@ -307,11 +320,13 @@ impl Wheel {
     }
 
     /// Entries held (pending, or fired and not yet released by their owner).
+    #[cfg(test)]
     pub(crate) fn entries(&self) -> usize {
         self.slab.len()
     }
 
     /// Slab slots allocated: the high-water mark of `entries`.
+    #[cfg(test)]
     pub(crate) fn capacity(&self) -> usize {
         self.slab.capacity()
     }
