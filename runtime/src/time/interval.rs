@@ -35,7 +35,10 @@ use std::time::Duration;
 /// ```
 #[track_caller]
 pub fn interval(period: Duration) -> Interval {
-    assert!(period > Duration::ZERO, "runtime::time::interval: the period must be non-zero");
+    assert!(
+        period > Duration::ZERO,
+        "runtime::time::interval: the period must be non-zero"
+    );
     let sleep = sleep_until_for("interval", Instant::now());
     Interval::new(sleep, period)
 }
@@ -58,7 +61,10 @@ pub fn interval(period: Duration) -> Interval {
 /// ```
 #[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
-    assert!(period > Duration::ZERO, "runtime::time::interval_at: the period must be non-zero");
+    assert!(
+        period > Duration::ZERO,
+        "runtime::time::interval_at: the period must be non-zero"
+    );
     Interval::new(sleep_until_for("interval_at", start), period)
 }
 

@@ -273,9 +273,6 @@ impl Future for Sleep {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        if this.state == State::Done {
-            return Poll::Ready(());
-        }
         let coop = ready!(coop::poll_proceed(cx));
         ready!(this.poll_deadline(cx));
         coop.made_progress();

@@ -60,7 +60,10 @@ fn time_timeout_on_a_ready_future_registers_nothing() {
 /// The counters the metrics will read.
 #[test]
 fn time_counters_count_registrations_and_fires() {
-    let rt = Builder::current_thread().start_paused(true).build().unwrap();
+    let rt = Builder::current_thread()
+        .start_paused(true)
+        .build()
+        .unwrap();
     let handle = rt.handle().inner.clone();
     rt.block_on(async {
         for _ in 0..3 {
@@ -79,7 +82,10 @@ fn time_counters_count_registrations_and_fires() {
 /// clock, auto-advance does not jump to it.
 #[test]
 fn time_duration_max_never_fires() {
-    let rt = Builder::current_thread().start_paused(true).build().unwrap();
+    let rt = Builder::current_thread()
+        .start_paused(true)
+        .build()
+        .unwrap();
     rt.block_on(async {
         let start = Instant::now();
         let mut forever = sleep(Duration::MAX);

@@ -62,7 +62,10 @@ pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoF
 /// ```
 #[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(future.into_future(), sleep_until_for("timeout_at", deadline))
+    Timeout::new(
+        future.into_future(),
+        sleep_until_for("timeout_at", deadline),
+    )
 }
 
 /// The future returned by [`timeout`] and [`timeout_at`].

@@ -72,7 +72,11 @@ fn loom_poll_racing_fire() {
         );
         match state {
             EntryState::Pending => {
-                assert_eq!((a, b), (0, 1), "a pending poll's waker must be the one woken");
+                assert_eq!(
+                    (a, b),
+                    (0, 1),
+                    "a pending poll's waker must be the one woken"
+                );
                 assert_eq!(handle.poll_entry(key, &second_waker), EntryState::Fired);
             }
             EntryState::Fired => assert_eq!((a, b), (1, 0)),

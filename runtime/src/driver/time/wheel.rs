@@ -281,13 +281,11 @@ impl Wheel {
     /// (see the module docs); `None` if no timer can ever fire.
     pub(crate) fn next_deadline(&mut self) -> Option<u64> {
         let heap = self.valid_heap_top().map(|item| item.deadline);
-        let wheel = self
-            .next_expiration()
-            .map(|(level, slot, start)| {
-                self.levels[level].slots[slot]
-                    .min
-                    .max(start.saturating_mul(TICK_NS))
-            });
+        let wheel = self.next_expiration().map(|(level, slot, start)| {
+            self.levels[level].slots[slot]
+                .min
+                .max(start.saturating_mul(TICK_NS))
+        });
         let next = match (heap, wheel) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -217,7 +217,10 @@ fn reset_moves_an_entry_and_revives_a_fired_one() {
         id: 7,
         log: f.log.clone(),
     }));
-    assert_eq!(f.wheel.poll_entry(k, &waker, 0).0, super::EntryState::Pending);
+    assert_eq!(
+        f.wheel.poll_entry(k, &waker, 0).0,
+        super::EntryState::Pending
+    );
     // Later, then earlier, in the heap.
     assert!(f.poll(3 * SEC - 1).is_empty());
     assert!(f.wheel.reset(k, 3 * SEC + 10));
@@ -306,7 +309,8 @@ fn randomized_against_a_model() {
         for id in 0..scaled(2000) {
             match xorshift(&mut rng) % 10 {
                 0..=4 => {
-                    let span = [MS, 100 * MS, 10 * SEC, 3600 * SEC][xorshift(&mut rng) as usize % 4];
+                    let span =
+                        [MS, 100 * MS, 10 * SEC, 3600 * SEC][xorshift(&mut rng) as usize % 4];
                     let d = now + xorshift(&mut rng) % span;
                     let k = f.insert(id, d);
                     model.insert((d, seq), id);
