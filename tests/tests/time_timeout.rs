@@ -135,10 +135,35 @@ fn elapsed_is_asyncio_timeout_error() {
     assert_eq!(boxed.to_string(), "deadline has elapsed");
 }
 
+/// Outside a runtime, a timeout is only a problem once it has to wait.
 #[test]
-fn timeout_outside_a_runtime_panics_with_advice() {
-    let err =
-        std::panic::catch_unwind(|| drop(timeout(Duration::from_secs(1), async {}))).unwrap_err();
+fn timeout_outside_a_runtime_panics_with_advice_when_it_must_wait() {
+    let mut ready = Box::pin(timeout(Duration::from_secs(1), async { 1 }));
+    assert_eq!(tests::poll_once(&mut ready), std::task::Poll::Ready(Ok(1)));
+    let err = std::panic::catch_unwind(|| {
+        let mut waiting = Box::pin(timeout(
+            Duration::from_secs(1),
+            std::future::pending::<()>(),
+        ));
+        let _ = tests::poll_once(&mut waiting);
+    })
+    .unwrap_err();
     let msg = tests::panic_message(&*err);
     assert!(msg.contains("runtime::time::timeout()"), "{msg}");
+    assert!(msg.contains("outside of a runtime"), "{msg}");
+}
+
+/// The time limit starts at the first poll, as asyncio's `wait_for`
+/// starts when awaited.
+#[test]
+fn the_limit_starts_when_first_awaited() {
+    paused().block_on(async {
+        let guarded = timeout(Duration::from_secs(5), async {
+            sleep(Duration::from_secs(8)).await
+        });
+        sleep(Duration::from_secs(4)).await; // not started yet
+        let start = Instant::now();
+        assert!(guarded.await.is_err());
+        assert_eq!(start.elapsed(), Duration::from_secs(5));
+    });
 }

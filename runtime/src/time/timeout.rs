@@ -20,8 +20,15 @@ use std::time::Duration;
 /// `Ok` even with a zero duration: it is polled before the deadline is
 /// checked.
 ///
+/// As with asyncio's `wait_for`, the time limit starts when the timeout is
+/// first awaited (polled), not when `timeout` is called; more precisely,
+/// when the inner future first returns `Pending`. Until then no timer
+/// exists at all, so a timeout around a future that is ready at once costs
+/// next to nothing.
+///
 /// # Panics
-/// If called outside a runtime.
+/// If the inner future has to wait and there is no runtime to time it
+/// (polled outside a runtime).
 ///
 /// ```
 /// use runtime::time::{sleep, timeout};
@@ -35,16 +42,15 @@ use std::time::Duration;
 /// assert!(slow.is_err()); // asyncio.TimeoutError
 /// # }
 /// ```
-#[track_caller]
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(future.into_future(), sleep_for("timeout", duration))
+    Timeout::new(future.into_future(), Limit::After(duration), "timeout")
 }
 
 /// Like [`timeout`], with a deadline instead of a duration: asyncio's
 /// `async with asyncio.timeout_at(when)`.
 ///
 /// # Panics
-/// If called outside a runtime.
+/// If the inner future has to wait and there is no runtime to time it.
 ///
 /// ```
 /// use runtime::time::{Instant, sleep, timeout_at};
@@ -60,12 +66,8 @@ pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoF
 /// assert_eq!(Instant::now(), deadline);
 /// # }
 /// ```
-#[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(
-        future.into_future(),
-        sleep_until_for("timeout_at", deadline),
-    )
+    Timeout::new(future.into_future(), Limit::At(deadline), "timeout_at")
 }
 
 /// The future returned by [`timeout`] and [`timeout_at`].
@@ -83,12 +85,26 @@ pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::Int
 #[derive(Debug)]
 pub struct Timeout<F> {
     future: F,
-    sleep: Sleep,
+    limit: Limit,
+    /// Created when the inner future first returns `Pending`.
+    sleep: Option<Sleep>,
+    what: &'static str,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Limit {
+    After(Duration),
+    At(Instant),
 }
 
 impl<F> Timeout<F> {
-    fn new(future: F, sleep: Sleep) -> Timeout<F> {
-        Timeout { future, sleep }
+    fn new(future: F, limit: Limit, what: &'static str) -> Timeout<F> {
+        Timeout {
+            future,
+            limit,
+            sleep: None,
+            what,
+        }
     }
 
     /// The inner future.
@@ -127,7 +143,9 @@ impl<F> Timeout<F> {
         self.future
     }
 
-    /// The deadline.
+    /// The deadline: for [`timeout_at`], the one given; for [`timeout`],
+    /// the one its clock started (or, before the timeout started waiting,
+    /// the one it would have if it started now).
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")] async fn main() {
@@ -137,7 +155,15 @@ impl<F> Timeout<F> {
     /// # }
     /// ```
     pub fn deadline(&self) -> Instant {
-        self.sleep.deadline()
+        match (&self.sleep, self.limit) {
+            (Some(sleep), _) => sleep.deadline(),
+            (None, Limit::At(at)) => at,
+            (None, Limit::After(d)) => {
+                let now = Instant::now();
+                now.checked_add(d)
+                    .unwrap_or_else(|| Instant::from_std(crate::driver::time::far_future()))
+            }
+        }
     }
 }
 
@@ -147,22 +173,25 @@ impl<F: Future> Future for Timeout<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: `future` is structurally pinned: it is never moved out of
         // a pinned `Timeout` (`into_inner` and `get_mut` need it unpinned),
-        // and `Timeout` has no `Drop` impl that could move it. `sleep` is
-        // `Unpin`, so handing out `&mut` to it is fine.
-        let (future, sleep) = unsafe {
-            let this = self.get_unchecked_mut();
-            (Pin::new_unchecked(&mut this.future), &mut this.sleep)
-        };
-        let had_budget = coop::has_budget_remaining();
+        // and `Timeout` has no `Drop` impl that could move it. The other
+        // fields are `Unpin` and never pinned, so `&mut` to them is fine.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: see above; `this.future` stays where it is.
+        let future = unsafe { Pin::new_unchecked(&mut this.future) };
         if let Poll::Ready(output) = future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        // If the inner future used up the budget, the deadline must still
-        // be able to fire: check it outside the budget.
-        let fired = if had_budget && !coop::has_budget_remaining() {
-            coop::with_unconstrained(|| Pin::new(sleep).poll(cx))
-        } else {
+        let (limit, what) = (this.limit, this.what);
+        let sleep = this.sleep.get_or_insert_with(|| match limit {
+            Limit::After(d) => sleep_for(what, d),
+            Limit::At(at) => sleep_until_for(what, at),
+        });
+        // If the inner future used up the task's budget, the deadline must
+        // still be able to fire: check it outside the budget.
+        let fired = if coop::has_budget_remaining() {
             Pin::new(sleep).poll(cx)
+        } else {
+            coop::with_unconstrained(|| Pin::new(sleep).poll(cx))
         };
         fired.map(|()| Err(Elapsed(())))
     }
