@@ -281,6 +281,7 @@ impl Future for Sleep {
 }
 
 impl Drop for Sleep {
+    #[inline]
     fn drop(&mut self) {
         if let State::Registered(key) = self.state {
             self.handle.driver().time.remove(key);

@@ -42,8 +42,9 @@ use std::time::Duration;
 /// assert!(slow.is_err()); // asyncio.TimeoutError
 /// # }
 /// ```
+#[inline]
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(future.into_future(), Limit::After(duration), "timeout")
+    Timeout::new(future.into_future(), Limit::After(duration))
 }
 
 /// Like [`timeout`], with a deadline instead of a duration: asyncio's
@@ -66,8 +67,9 @@ pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoF
 /// assert_eq!(Instant::now(), deadline);
 /// # }
 /// ```
+#[inline]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(future.into_future(), Limit::At(deadline), "timeout_at")
+    Timeout::new(future.into_future(), Limit::At(deadline))
 }
 
 /// The future returned by [`timeout`] and [`timeout_at`].
@@ -88,7 +90,6 @@ pub struct Timeout<F> {
     limit: Limit,
     /// Created when the inner future first returns `Pending`.
     sleep: Option<Sleep>,
-    what: &'static str,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -98,12 +99,11 @@ enum Limit {
 }
 
 impl<F> Timeout<F> {
-    fn new(future: F, limit: Limit, what: &'static str) -> Timeout<F> {
+    fn new(future: F, limit: Limit) -> Timeout<F> {
         Timeout {
             future,
             limit,
             sleep: None,
-            what,
         }
     }
 
@@ -170,6 +170,7 @@ impl<F> Timeout<F> {
 impl<F: Future> Future for Timeout<F> {
     type Output = Result<F::Output, Elapsed>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: `future` is structurally pinned: it is never moved out of
         // a pinned `Timeout` (`into_inner` and `get_mut` need it unpinned),
@@ -181,10 +182,10 @@ impl<F: Future> Future for Timeout<F> {
         if let Poll::Ready(output) = future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        let (limit, what) = (this.limit, this.what);
+        let limit = this.limit;
         let sleep = this.sleep.get_or_insert_with(|| match limit {
-            Limit::After(d) => sleep_for(what, d),
-            Limit::At(at) => sleep_until_for(what, at),
+            Limit::After(d) => sleep_for("timeout", d),
+            Limit::At(at) => sleep_until_for("timeout_at", at),
         });
         // If the inner future used up the task's budget, the deadline must
         // still be able to fire: check it outside the budget.
