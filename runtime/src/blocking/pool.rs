@@ -150,7 +150,11 @@ impl Spawner {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule, TaskId::next());
+        let (task, join) = task::unowned(
+            BlockingTask::new(f),
+            BlockingSchedule::new(handle),
+            TaskId::next(),
+        );
         if let Err(err) = self.spawn_task(task, handle) {
             panic!("runtime::spawn_blocking could not start a blocking thread: {err}");
         }

@@ -48,15 +48,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        // With a paused clock, running blocking work holds auto-advance
-        // back (see `time::pause`); the guard is dropped with the closure.
-        match crate::time::AutoAdvanceGuard::new(self) {
-            None => self.blocking_spawner().spawn_blocking(self, f),
-            Some(guard) => self.blocking_spawner().spawn_blocking(self, move || {
-                let _guard = guard;
-                f()
-            }),
-        }
+        self.blocking_spawner().spawn_blocking(self, f)
     }
 
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {

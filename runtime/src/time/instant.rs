@@ -69,7 +69,8 @@ impl Instant {
         self.std
     }
 
-    /// Time from `earlier` to `self`; zero if `earlier` is later.
+    /// Time from `earlier` to `self`; zero if `earlier` is later (asyncio:
+    /// the difference of two `loop.time()` readings).
     ///
     /// ```
     /// use runtime::time::Instant;

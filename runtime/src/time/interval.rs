@@ -43,7 +43,9 @@ pub fn interval(period: Duration) -> Interval {
     Interval::new(sleep, period)
 }
 
-/// Like [`interval`], with the first tick at `start` instead of now.
+/// Like [`interval`], with the first tick at `start` instead of now:
+/// asyncio's `loop.call_at(start, ...)` with a callback that re-schedules
+/// itself every `period`.
 ///
 /// # Panics
 /// If `period` is zero, or outside a runtime.
@@ -70,6 +72,8 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
 
 /// What an [`Interval`] does when a tick comes late enough that the next
 /// one is already due (the task was busy, or the machine suspended).
+/// asyncio has no such policy: a `while True: ...; await asyncio.sleep(p)`
+/// loop behaves like `Delay`, with drift.
 ///
 /// Say the period is 10 ms, ticks were due at 0, 10, 20..., and the tick
 /// due at 10 is only taken at 35:

@@ -3,6 +3,7 @@
 use super::sleep::current_handle;
 use crate::context;
 use crate::scheduler;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Freezes the current runtime's clock, for tests: time then only moves
@@ -55,7 +56,8 @@ pub fn pause() {
 /// Moves the paused clock forward by `duration`, fires every timer that
 /// became due (in deadline order), and yields so the woken tasks run
 /// before this one continues. Timers due in between fire "at once": each
-/// sees the new time.
+/// sees the new time. asyncio has nothing like it (tests there patch
+/// `loop.time` or use a fake loop).
 ///
 /// # Panics
 /// When polled outside a runtime, or if the clock is not paused (see
@@ -91,12 +93,15 @@ pub async fn advance(duration: Duration) {
     crate::yield_now().await;
 }
 
-/// Held by a `spawn_blocking` closure of a runtime with a paused clock:
-/// while one is alive, auto-advance waits (the blocking work may still
-/// wake a task, which must not find the clock already moved past its
-/// timeouts). Dropped when the closure ends, or is dropped unrun.
+/// Held by the schedule of a `spawn_blocking` task of a runtime with a
+/// paused clock: while one is unreleased, auto-advance waits (the blocking
+/// work may still wake a task, which must not find the clock already moved
+/// past its timeouts). Released once the task completed and woke its
+/// `JoinHandle` (so the loop sees the woken task before it may advance),
+/// or when dropped unrun.
 pub(crate) struct AutoAdvanceGuard {
     handle: scheduler::Handle,
+    released: AtomicBool,
 }
 
 impl AutoAdvanceGuard {
@@ -109,18 +114,27 @@ impl AutoAdvanceGuard {
         time.inhibit_auto_advance();
         Some(AutoAdvanceGuard {
             handle: handle.clone(),
+            released: AtomicBool::new(false),
         })
     }
-}
 
-impl Drop for AutoAdvanceGuard {
-    fn drop(&mut self) {
+    /// Lets auto-advance go on (once; later calls do nothing).
+    pub(crate) fn release(&self) {
+        if self.released.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let driver = self.handle.driver();
         if driver.time.allow_auto_advance() {
             // The loop may be blocked for the virtual time left: wake it so
             // it auto-advances now.
             driver.unpark();
         }
+    }
+}
+
+impl Drop for AutoAdvanceGuard {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
