@@ -42,15 +42,25 @@ pub fn sleep(duration: Duration) -> Sleep {
 #[track_caller]
 pub(crate) fn sleep_for(what: &str, duration: Duration) -> Sleep {
     let handle = current_handle(what);
-    let now = handle.driver().time.now();
-    let deadline = now.checked_add(duration).unwrap_or_else(far_future);
-    Sleep::new(handle, Instant::from_std(deadline))
+    let time = &handle.driver().time;
+    let deadline = time.now().checked_add(duration).unwrap_or_else(far_future);
+    let deadline_ns = time.instant_to_ns(deadline);
+    Sleep::new(
+        handle,
+        Instant::from_std(deadline),
+        deadline_ns,
+        duration.is_zero(),
+    )
 }
 
 /// `sleep_until`, for the public function `what`.
 #[track_caller]
 pub(crate) fn sleep_until_for(what: &str, deadline: Instant) -> Sleep {
-    Sleep::new(current_handle(what), deadline)
+    let handle = current_handle(what);
+    let time = &handle.driver().time;
+    let deadline_ns = time.instant_to_ns(deadline.into_std());
+    let due = deadline_ns <= time.now_ns();
+    Sleep::new(handle, deadline, deadline_ns, due)
 }
 
 /// Waits until `deadline`: asyncio's `loop.call_at`, as a future (or
@@ -125,6 +135,9 @@ pub struct Sleep {
 enum State {
     /// Not registered with the wheel (yet, or again after a reset).
     Idle,
+    /// Not registered, and already due when created or reset: the first
+    /// poll yields once and the next completes, without the wheel.
+    Due,
     /// Found already due at its first poll; woke its task to yield once.
     Yielded,
     Registered(Key),
@@ -137,13 +150,16 @@ const _: () = {
 };
 
 impl Sleep {
-    fn new(handle: scheduler::Handle, deadline: Instant) -> Sleep {
-        let deadline_ns = handle.driver().time.instant_to_ns(deadline.into_std());
+    /// `due`: the deadline had passed when the sleep was made. (Only then
+    /// does the first poll skip the wheel; a deadline that passes between
+    /// creation and first poll is registered and fires at the driver's next
+    /// turn, which saves a clock read per sleep.)
+    fn new(handle: scheduler::Handle, deadline: Instant, deadline_ns: u64, due: bool) -> Sleep {
         Sleep {
             handle,
             deadline,
             deadline_ns,
-            state: State::Idle,
+            state: if due { State::Due } else { State::Idle },
         }
     }
 
@@ -214,6 +230,7 @@ impl Sleep {
                 }
                 None => State::Idle,
             },
+            _ if this.deadline_ns <= time.now_ns() => State::Due,
             _ => State::Idle,
         };
     }
@@ -223,15 +240,15 @@ impl Sleep {
         let time = &self.handle.driver().time;
         let done = match self.state {
             State::Done | State::Yielded => true,
+            State::Due => {
+                // Already due: yield once, as asyncio.sleep(0) does, so a
+                // loop of zero sleeps cannot starve the other tasks.
+                cx.waker().wake_by_ref();
+                self.state = State::Yielded;
+                return Poll::Pending;
+            }
             State::Idle if self.deadline_ns == NEVER => false,
             State::Idle => {
-                if self.deadline_ns <= time.now_ns() {
-                    // Already due: yield once, as asyncio.sleep(0) does, so
-                    // a loop of zero sleeps cannot starve the other tasks.
-                    cx.waker().wake_by_ref();
-                    self.state = State::Yielded;
-                    return Poll::Pending;
-                }
                 let registered = time.register(self.deadline_ns, cx.waker());
                 self.state = State::Registered(registered.key);
                 if registered.unpark {
