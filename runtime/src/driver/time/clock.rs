@@ -82,9 +82,17 @@ impl Clock {
     /// Moves the paused clock forward by `by`.
     pub(crate) fn advance(&self, by: Duration) {
         let by = saturating_ns(by);
-        let now = self.frozen.load(Ordering::Acquire);
-        self.frozen
-            .store(now.saturating_add(by).min(NEVER - 1), Ordering::Release);
+        let mut now = self.frozen.load(Ordering::Acquire);
+        loop {
+            let to = now.saturating_add(by).min(NEVER - 1);
+            match self
+                .frozen
+                .compare_exchange(now, to, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => return,
+                Err(actual) => now = actual,
+            }
+        }
     }
 
     /// Moves the paused clock forward to `to` (never backward).

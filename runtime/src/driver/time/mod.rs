@@ -35,7 +35,10 @@
 //! An entry is either placed (wheel slot or heap), fired, or free; every
 //! transition happens under the lock. `process` moves a due entry to
 //! *fired* and takes its waker; the `Sleep` finds it fired at its next poll
-//! and frees it, or frees it when dropped. A `Sleep` dropped while
+//! and frees it, or frees it when dropped. A `Sleep` polled after its
+//! deadline but before the driver got to it sees the deadline itself
+//! (`EntryState::Expired`) and frees the entry, so a task woken for some
+//! other reason does not wait for the driver. A `Sleep` dropped while
 //! `process` is waking its (already taken) waker is fine: the waker is a
 //! reference-counted handle to the task, and waking a task whose future is
 //! gone does nothing. A key whose slot was freed and reused has a stale
