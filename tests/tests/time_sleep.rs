@@ -353,3 +353,31 @@ fn pending_timers_are_dropped_with_the_runtime() {
     }
     assert_eq!(counter.count(), 10);
 }
+
+/// The driver sleeps toward an hour-long timer; a 2 ms timer registered
+/// afterwards, from another thread, wakes it early. (Were the wake-up
+/// lost, this test would hang for an hour rather than pass.)
+#[test]
+fn an_earlier_timer_wakes_a_driver_sleeping_toward_a_later_one() {
+    for (name, rt) in all_runtimes() {
+        let handle = rt.handle().clone();
+        let out = rt.block_on(async move {
+            let long = runtime::spawn(sleep(Duration::from_secs(3600)));
+            // Let the runtime go idle with only the long timer pending.
+            sleep(Duration::from_millis(1)).await;
+            let short = runtime::spawn_blocking(move || {
+                handle.block_on(async {
+                    let s = sleep(Duration::from_millis(2));
+                    let deadline = s.deadline();
+                    s.await;
+                    Instant::now() >= deadline
+                })
+            });
+            let early_enough = short.await.unwrap();
+            assert!(!long.is_finished());
+            long.abort();
+            early_enough
+        });
+        assert!(out, "{name}: early");
+    }
+}
