@@ -88,23 +88,20 @@ pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::Int
 pub struct Timeout<F> {
     future: F,
     limit: Limit,
-    /// Created when the inner future first returns `Pending`.
-    sleep: Option<Sleep>,
 }
 
-#[derive(Clone, Copy, Debug)]
+/// The time limit; its `Sleep` is created when the inner future first
+/// returns `Pending`.
+#[derive(Debug)]
 enum Limit {
     After(Duration),
     At(Instant),
+    Started(Sleep),
 }
 
 impl<F> Timeout<F> {
     fn new(future: F, limit: Limit) -> Timeout<F> {
-        Timeout {
-            future,
-            limit,
-            sleep: None,
-        }
+        Timeout { future, limit }
     }
 
     /// The inner future.
@@ -155,10 +152,10 @@ impl<F> Timeout<F> {
     /// # }
     /// ```
     pub fn deadline(&self) -> Instant {
-        match (&self.sleep, self.limit) {
-            (Some(sleep), _) => sleep.deadline(),
-            (None, Limit::At(at)) => at,
-            (None, Limit::After(d)) => {
+        match self.limit {
+            Limit::Started(ref sleep) => sleep.deadline(),
+            Limit::At(at) => at,
+            Limit::After(d) => {
                 let now = Instant::now();
                 now.checked_add(d)
                     .unwrap_or_else(|| Instant::from_std(crate::driver::time::far_future()))
@@ -182,11 +179,11 @@ impl<F: Future> Future for Timeout<F> {
         if let Poll::Ready(output) = future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        let limit = this.limit;
-        let sleep = this.sleep.get_or_insert_with(|| match limit {
-            Limit::After(d) => sleep_for("timeout", d),
-            Limit::At(at) => sleep_until_for("timeout_at", at),
-        });
+        let sleep = match this.limit {
+            Limit::Started(ref mut sleep) => sleep,
+            Limit::After(d) => this.limit.start(sleep_for("timeout", d)),
+            Limit::At(at) => this.limit.start(sleep_until_for("timeout_at", at)),
+        };
         // If the inner future used up the task's budget, the deadline must
         // still be able to fire: check it outside the budget.
         let fired = if coop::has_budget_remaining() {
@@ -195,6 +192,16 @@ impl<F: Future> Future for Timeout<F> {
             coop::with_unconstrained(|| Pin::new(sleep).poll(cx))
         };
         fired.map(|()| Err(Elapsed(())))
+    }
+}
+
+impl Limit {
+    fn start(&mut self, sleep: Sleep) -> &mut Sleep {
+        *self = Limit::Started(sleep);
+        match self {
+            Limit::Started(sleep) => sleep,
+            _ => unreachable!(),
+        }
     }
 }
 
