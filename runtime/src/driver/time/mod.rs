@@ -96,7 +96,7 @@ pub(crate) struct Handle {
     clock: Clock,
     shared: Mutex<Shared>,
     /// Timers registered, and fired, since the runtime started (for the
-    /// metrics).
+    /// metrics). Written only under the `shared` lock (see `bump`).
     registered: AtomicU64,
     fired: AtomicU64,
 }
@@ -168,7 +168,7 @@ impl Handle {
     /// Moves the paused clock forward and fires what became due.
     pub(crate) fn advance(&self, by: Duration) {
         self.clock.advance(by);
-        self.fire_due();
+        self.fire_due(false);
     }
 
     /// `spawn_blocking` work starts: auto-advance waits for it.
@@ -194,8 +194,8 @@ impl Handle {
         shared.check_running();
         let key = shared.wheel.insert(deadline, waker.clone());
         let unpark = shared.wake_owner_for(deadline);
+        bump(&self.registered, 1);
         drop(shared);
-        self.registered.fetch_add(1, Ordering::Relaxed);
         Registered { key, unpark }
     }
 
@@ -208,8 +208,8 @@ impl Handle {
             return None;
         }
         let unpark = shared.wake_owner_for(deadline);
+        bump(&self.registered, 1);
         drop(shared);
-        self.registered.fetch_add(1, Ordering::Relaxed);
         Some(Registered { key, unpark })
     }
 
@@ -219,7 +219,7 @@ impl Handle {
         let mut shared = self.shared.lock();
         let (state, old) = shared.wheel.poll_entry(key, waker, now);
         if state == EntryState::Expired {
-            self.fired.fetch_add(1, Ordering::Relaxed);
+            bump(&self.fired, 1);
         }
         let is_shutdown = shared.is_shutdown;
         drop(shared);
@@ -281,22 +281,25 @@ impl Handle {
     /// Only the driver's owner calls this, after blocking or polling: it
     /// is awake, so registrations need not wake it.
     pub(crate) fn process(&self) {
-        self.shared.lock().sleeping_until = NOT_SLEEPING;
-        self.fire_due();
+        self.fire_due(true);
     }
 
-    /// Fires every timer whose deadline has passed (any thread).
-    fn fire_due(&self) {
-        let mut wakers: Vec<Waker> = Vec::with_capacity(FIRE_BATCH);
+    /// Fires every timer whose deadline has passed (any thread; `owner`:
+    /// the driver's owner, which is awake).
+    fn fire_due(&self, owner: bool) {
+        let mut wakers: Vec<Waker> = Vec::new();
         let mut shared = self.shared.lock();
+        if owner {
+            shared.sleeping_until = NOT_SLEEPING;
+        }
         let now = self.clock.now_ns();
         loop {
             let more = shared.wheel.poll(now, &mut wakers, FIRE_BATCH);
             if wakers.is_empty() && !more {
                 break;
             }
+            bump(&self.fired, wakers.len() as u64);
             drop(shared);
-            self.fired.fetch_add(wakers.len() as u64, Ordering::Relaxed);
             for waker in wakers.drain(..) {
                 waker.wake();
             }
@@ -366,6 +369,13 @@ impl Shared {
             false
         }
     }
+}
+
+/// Adds to a counter that is only written with the wheel lock held (so a
+/// plain load and store, not a locked read-modify-write, is enough; readers
+/// take it relaxed, without the lock).
+fn bump(counter: &AtomicU64, n: u64) {
+    counter.store(counter.load(Ordering::Relaxed) + n, Ordering::Relaxed);
 }
 
 #[track_caller]
