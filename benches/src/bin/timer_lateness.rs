@@ -6,6 +6,8 @@
 //! * `idle`: one task sleeps 1000 times in a row, each for a random
 //!   100 µs..5 ms, on an otherwise idle runtime; lateness = when the task
 //!   resumed minus the deadline.
+//! * `busy`: the same 1000 sleeps while one task per worker keeps every
+//!   worker busy (a loop of short polls: `yield_now`); lateness under load.
 //! * `100k`: 100,000 tasks each sleep a random 1..20 ms at once; lateness
 //!   per timer, and the total time over the ideal (the latest deadline).
 //!
@@ -54,6 +56,25 @@ async fn idle(sleep: Sleeper) -> Vec<f64> {
     late
 }
 
+type Yielder = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A task that does a little work per poll and yields, until `stop`.
+fn busy_loop(
+    stop: Arc<AtomicBool>,
+    yield_now: Yielder,
+) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        while !stop.load(Ordering::Relaxed) {
+            let mut x = 0u64;
+            for i in 0..200u64 {
+                x = x.wrapping_add(std::hint::black_box(i));
+            }
+            std::hint::black_box(x);
+            yield_now().await;
+        }
+    })
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
@@ -83,8 +104,19 @@ fn measure(which: &str) {
             let rt = ours();
             let sleeper: Sleeper = Arc::new(|d| Box::pin(runtime::time::sleep(d)));
             let s = sleeper.clone();
-            let late = rt.block_on(rt.spawn(idle(s))).unwrap();
+            let late = rt.block_on(rt.spawn(idle(s.clone()))).unwrap();
             report(which, "idle", late, "");
+            let stop = Arc::new(AtomicBool::new(false));
+            let y: Yielder = Arc::new(|| Box::pin(runtime::yield_now()));
+            let busy: Vec<_> = (0..benches::workers())
+                .map(|_| rt.spawn(busy_loop(stop.clone(), y.clone())))
+                .collect();
+            let late = rt.block_on(rt.spawn(idle(s))).unwrap();
+            stop.store(true, Ordering::Relaxed);
+            for b in busy {
+                rt.block_on(b).unwrap();
+            }
+            report(which, "busy", late, "");
             let (late, over) = rt
                 .block_on(rt.spawn(many(sleeper, |f| {
                     let h = runtime::spawn(f);
@@ -97,8 +129,19 @@ fn measure(which: &str) {
             let rt = tokio();
             let sleeper: Sleeper = Arc::new(|d| Box::pin(tokio::time::sleep(d)));
             let s = sleeper.clone();
-            let late = rt.block_on(rt.spawn(idle(s))).unwrap();
+            let late = rt.block_on(rt.spawn(idle(s.clone()))).unwrap();
             report(which, "idle", late, "");
+            let stop = Arc::new(AtomicBool::new(false));
+            let y: Yielder = Arc::new(|| Box::pin(tokio::task::yield_now()));
+            let busy: Vec<_> = (0..benches::workers())
+                .map(|_| rt.spawn(busy_loop(stop.clone(), y.clone())))
+                .collect();
+            let late = rt.block_on(rt.spawn(idle(s))).unwrap();
+            stop.store(true, Ordering::Relaxed);
+            for b in busy {
+                rt.block_on(b).unwrap();
+            }
+            report(which, "busy", late, "");
             let (late, over) = rt
                 .block_on(rt.spawn(many(sleeper, |f| {
                     let h = tokio::spawn(f);
@@ -115,8 +158,19 @@ fn measure(which: &str) {
                 })
             });
             let s = sleeper.clone();
-            let late = smol.block_on(idle(s));
+            let late = smol.block_on(idle(s.clone()));
             report(which, "idle", late, "");
+            let stop = Arc::new(AtomicBool::new(false));
+            let y: Yielder = Arc::new(|| Box::pin(futures_lite::future::yield_now()));
+            let busy: Vec<_> = (0..benches::workers())
+                .map(|_| smol.ex.spawn(busy_loop(stop.clone(), y.clone())))
+                .collect();
+            let late = smol.block_on(idle(s));
+            stop.store(true, Ordering::Relaxed);
+            for b in busy {
+                smol.block_on(b);
+            }
+            report(which, "busy", late, "");
             let ex = smol.ex.clone();
             let (late, over) = smol.block_on(many(sleeper, move |f| {
                 let t = ex.spawn(f);
