@@ -53,6 +53,7 @@ pub struct Builder {
     event_interval: u32,
     slow_poll_threshold: Option<Duration>,
     on_slow_poll: Option<SlowPollCallback>,
+    start_paused: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +102,7 @@ impl Builder {
             event_interval: 61,
             slow_poll_threshold: None,
             on_slow_poll: None,
+            start_paused: false,
         }
     }
 
@@ -306,11 +308,37 @@ impl Builder {
         Some(DebugMode::new(threshold, callback, workers))
     }
 
+    /// Starts the runtime with its clock paused (current_thread only), for
+    /// tests: time moves only with [`time::advance`](crate::time::advance)
+    /// and, whenever every task is idle, jumps to the next timer's deadline
+    /// (auto-advance). See [`time::pause`](crate::time::pause). What
+    /// `#[runtime::test(start_paused = true)]` uses; asyncio has no
+    /// equivalent.
+    ///
+    /// [`build`](Self::build) fails with `InvalidInput` if this is set on a
+    /// multi-thread builder.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::current_thread().start_paused(true).build().unwrap();
+    /// let real = std::time::Instant::now();
+    /// rt.block_on(async { runtime::time::sleep(Duration::from_secs(3600)).await }); // no real hour
+    /// assert!(real.elapsed() < Duration::from_secs(60));
+    ///
+    /// let err = runtime::Builder::multi_thread().start_paused(true).build().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
+    pub fn start_paused(&mut self, paused: bool) -> &mut Self {
+        self.start_paused = paused;
+        self
+    }
+
     /// Starts the runtime: asyncio's `asyncio.new_event_loop()`.
     ///
     /// Fails if the OS refuses a resource (the poller's file descriptors, a
-    /// thread), or if `RUNTIME_WORKER_THREADS` is set to something other than
-    /// a positive number.
+    /// thread), if `RUNTIME_WORKER_THREADS` is set to something other than
+    /// a positive number, or if a multi-thread runtime is asked to
+    /// [`start_paused`](Self::start_paused).
     ///
     /// ```
     /// let rt = runtime::Builder::current_thread().build()?;
@@ -318,7 +346,18 @@ impl Builder {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
+        if self.start_paused && self.kind == Kind::MultiThread {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "start_paused(true) needs a current_thread runtime (Builder::current_thread()): \
+                 a paused clock auto-advances when every task is idle, which only the single \
+                 thread of a current_thread runtime can tell",
+            ));
+        }
         let (driver, driver_handle) = Driver::new()?;
+        if self.start_paused {
+            driver_handle.time.pause();
+        }
         let blocking_pool = BlockingPool::new(blocking::Config {
             thread_name: self.blocking_name.clone(),
             stack_size: self.stack_size,
@@ -416,6 +455,7 @@ impl fmt::Debug for Builder {
             .field("global_queue_interval", &self.global_queue_interval)
             .field("event_interval", &self.event_interval)
             .field("slow_poll_threshold", &self.slow_poll_threshold)
+            .field("start_paused", &self.start_paused)
             .finish_non_exhaustive()
     }
 }

@@ -14,6 +14,8 @@
 //! | `asyncio.current_task()` | [`task::current_id`] |
 //! | `loop.run_until_complete` | [`Runtime::block_on`] |
 //! | `loop.run_forever()` / `loop.stop()` | [`Runtime::run_forever`] / [`Handle::stop`] |
+//! | `await asyncio.sleep(d)` | [`time::sleep`]`(d).await` |
+//! | `asyncio.wait_for(aw, t)` / `asyncio.timeout(t)` | [`time::timeout`]`(t, fut).await` |
 //! | `asyncio.Lock`, `Semaphore`, `Event`, `Queue`... | [`sync`] |
 //!
 //! ```
@@ -76,6 +78,7 @@ mod runtime;
 mod scheduler;
 pub mod stream;
 pub mod task;
+pub mod time;
 mod trace;
 mod util;
 

@@ -8,6 +8,7 @@
 
 use std::error::Error;
 use std::thread;
+use std::time::Duration;
 
 #[test]
 fn ui() {
@@ -65,4 +66,12 @@ async fn test_should_panic_is_kept() {
 #[ignore = "must stay ignored: it fails if #[runtime::test] drops #[ignore]"]
 async fn test_ignore_is_kept() {
     panic!("#[runtime::test] dropped the #[ignore] attribute");
+}
+
+/// With the clock paused, an hour's sleep takes no real time.
+#[runtime::test(start_paused = true)]
+async fn test_start_paused() {
+    let start = std::time::Instant::now();
+    runtime::time::sleep(Duration::from_secs(3600)).await;
+    assert!(start.elapsed() < Duration::from_secs(60));
 }

@@ -155,7 +155,7 @@ impl Spawner {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule, meta);
+        let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule::new(handle), meta);
         if let Err(err) = self.spawn_task(task, handle) {
             panic!("runtime::spawn_blocking could not start a blocking thread: {err}");
         }

@@ -1,13 +1,33 @@
 //! The `Schedule` of blocking tasks: they are in no owned list and never
 //! rescheduled (their future completes on its first poll).
 
+use crate::scheduler;
 use crate::task::{Notified, Schedule, Task};
+use crate::time::AutoAdvanceGuard;
 
-pub(crate) struct BlockingSchedule;
+pub(crate) struct BlockingSchedule {
+    /// On a runtime with a paused clock: holds auto-advance back until the
+    /// task has completed and woken its `JoinHandle` (or was dropped unrun).
+    auto_advance: Option<AutoAdvanceGuard>,
+}
+
+impl BlockingSchedule {
+    pub(crate) fn new(handle: &scheduler::Handle) -> BlockingSchedule {
+        BlockingSchedule {
+            auto_advance: AutoAdvanceGuard::new(handle),
+        }
+    }
+}
 
 impl Schedule for BlockingSchedule {
     fn release(&self, _task: &Task<Self>) -> Option<Task<Self>> {
         None
+    }
+
+    fn completed(&self) {
+        if let Some(guard) = &self.auto_advance {
+            guard.release();
+        }
     }
 
     fn schedule(&self, task: Notified<Self>) {

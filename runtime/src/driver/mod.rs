@@ -51,9 +51,21 @@ impl Driver {
 
     /// Blocks until woken, an I/O event arrives, `timeout` passes or the
     /// next timer is due; then dispatches readiness and fires timers.
+    ///
+    /// With the clock paused (a current_thread runtime with nothing to
+    /// run), it does not block for a timer: it polls I/O, and if nothing
+    /// came in, moves the clock to the next deadline (auto-advance).
     pub(crate) fn park(&mut self, handle: &Handle, timeout: Option<Duration>) {
-        let timeout = handle.time.park_timeout(timeout);
-        self.io.park(&handle.io, timeout);
+        match handle.time.park_timeout(timeout) {
+            time::Park::Timeout(timeout) => {
+                self.io.park(&handle.io, timeout);
+            }
+            time::Park::AutoAdvance(deadline) => {
+                if self.io.park(&handle.io, Some(Duration::ZERO)) == 0 {
+                    handle.time.advance_to(deadline);
+                }
+            }
+        }
         handle.time.process();
     }
 

@@ -205,6 +205,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         if let Err(panic) = outcome {
             core.scheduler.unhandled_panic(header.id, &*panic);
         }
+        core.scheduler.completed();
 
         if header.state.transition_to_terminal(count) {
             self.dealloc();

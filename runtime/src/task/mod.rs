@@ -104,6 +104,11 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
         self.schedule(task);
     }
 
+    /// The task is done for good: its output is stored (or dropped) and
+    /// its `JoinHandle` woken. (The blocking pool lets a paused clock
+    /// auto-advance again here, not earlier: see `time::pause`.)
+    fn completed(&self) {}
+
     /// A panic that no `JoinHandle` can report: in a task's destructor
     /// after it produced its output, or in a waker.
     fn unhandled_panic(&self, _id: TaskId, _payload: &(dyn Any + Send)) {}

@@ -1,7 +1,7 @@
 //! Every option at once, in any order, with a trailing comma.
 #![deny(warnings)]
 
-#[runtime::main(crate = "::runtime", flavor = "current_thread",)]
+#[runtime::main(start_paused = true, crate = "::runtime", flavor = "current_thread",)]
 async fn main() {
     runtime::yield_now().await;
 }

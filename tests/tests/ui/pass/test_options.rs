@@ -17,7 +17,7 @@ async fn two_workers() -> Result<(), std::num::ParseIntError> {
 #[ignore = "shows that other attributes stay"]
 async fn multi_thread() {}
 
-#[runtime::test(flavor = "current_thread")]
+#[runtime::test(flavor = "current_thread", start_paused = true)]
 #[should_panic(expected = "boom")]
 async fn paused() {
     panic!("boom");
