@@ -36,6 +36,8 @@ pub struct RuntimeMetrics {
     num_blocking_threads: usize,
     num_idle_blocking_threads: usize,
     io_readiness_count: u64,
+    timers_registered: u64,
+    timers_fired: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -55,6 +57,8 @@ impl RuntimeMetrics {
         let (num_blocking_threads, num_idle_blocking_threads) =
             (blocking.num_threads(), blocking.num_idle_threads());
         let io_readiness_count = handle.driver().io.events_dispatched();
+        let timers_registered = handle.driver().time.timers_registered();
+        let timers_fired = handle.driver().time.timers_fired();
         match &handle {
             scheduler::Handle::MultiThread(h) => RuntimeMetrics {
                 num_alive_tasks: h.num_alive_tasks(),
@@ -77,6 +81,8 @@ impl RuntimeMetrics {
                 num_blocking_threads,
                 num_idle_blocking_threads,
                 io_readiness_count,
+                timers_registered,
+                timers_fired,
             },
             scheduler::Handle::CurrentThread(h) => RuntimeMetrics {
                 num_alive_tasks: h.num_alive_tasks(),
@@ -89,6 +95,8 @@ impl RuntimeMetrics {
                 num_blocking_threads,
                 num_idle_blocking_threads,
                 io_readiness_count,
+                timers_registered,
+                timers_fired,
             },
         }
     }
@@ -288,6 +296,30 @@ impl RuntimeMetrics {
     /// ```
     pub fn io_readiness_count(&self) -> u64 {
         self.io_readiness_count
+    }
+
+    /// Timers registered with the timer wheel (a `sleep` counts when it is
+    /// first polled and not already due).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::current_thread().start_paused(true).build().unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_secs(1)).await });
+    /// assert_eq!(rt.handle().metrics().timers_registered(), 1);
+    /// ```
+    pub fn timers_registered(&self) -> u64 {
+        self.timers_registered
+    }
+
+    /// Timers that fired (reached their deadline; cancelled ones do not
+    /// count).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::current_thread().start_paused(true).build().unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_secs(1)).await });
+    /// assert_eq!(rt.handle().metrics().timers_fired(), 1);
+    /// ```
+    pub fn timers_fired(&self) -> u64 {
+        self.timers_fired
     }
 
     #[track_caller]

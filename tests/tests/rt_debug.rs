@@ -261,3 +261,18 @@ fn an_unretrieved_panic_is_reported_in_debug_mode() {
         "names the spawn location: {stderr}"
     );
 }
+
+#[test]
+fn the_dump_shows_a_sleeping_task_waits_on_a_timer() {
+    let rt = tests::paused();
+    let sleeper = rt.spawn(async { runtime::time::sleep(Duration::from_secs(60)).await });
+    rt.block_on(runtime::yield_now());
+    let dump = rt.handle().dump();
+    let info = dump.iter().find(|t| t.id() == sleeper.id()).unwrap();
+    assert_eq!(info.waiting_on(), Some(WaitingOn::Timer));
+    let m = rt.handle().metrics();
+    assert_eq!(m.timers_registered(), 1);
+    assert_eq!(m.timers_fired(), 0);
+    rt.block_on(sleeper).unwrap();
+    assert_eq!(rt.handle().metrics().timers_fired(), 1);
+}

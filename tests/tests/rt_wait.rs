@@ -106,3 +106,51 @@ fn empty_input_returns_at_once() {
     ));
     assert!(done.is_empty() && pending.is_empty());
 }
+
+#[test]
+fn wait_timeout_returns_what_is_done_at_the_deadline() {
+    use std::time::Duration;
+    let rt = tests::paused();
+    rt.block_on(async {
+        let quick = runtime::spawn(async { 1 });
+        let slow = runtime::spawn(async {
+            runtime::time::sleep(Duration::from_secs(10)).await;
+            2
+        });
+        let start = runtime::time::Instant::now();
+        let (done, pending) = runtime::task::wait_timeout(
+            vec![quick, slow],
+            ReturnWhen::AllCompleted,
+            Duration::from_secs(1),
+        )
+        .await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(1),
+            "returned at the deadline (paused clock)"
+        );
+        assert_eq!(done.len(), 1);
+        assert_eq!(*done[0].as_ref().unwrap(), 1);
+        assert_eq!(pending.len(), 1, "not cancelled");
+        assert_eq!(pending.into_iter().next().unwrap().await.unwrap(), 2);
+    });
+}
+
+#[test]
+fn wait_timeout_returns_early_when_the_condition_is_met() {
+    use std::time::Duration;
+    let rt = tests::paused();
+    rt.block_on(async {
+        let start = runtime::time::Instant::now();
+        let quick = runtime::spawn(async { 1 });
+        let (done, pending) = runtime::task::wait_timeout(
+            vec![quick],
+            ReturnWhen::AllCompleted,
+            Duration::from_secs(60),
+        )
+        .await;
+        assert_eq!(done.len(), 1);
+        assert!(pending.is_empty());
+        assert!(start.elapsed() < Duration::from_secs(60));
+    });
+}

@@ -16,4 +16,4 @@ pub use as_completed::{AsCompleted, as_completed};
 pub use gather::{Gather, TryGather, gather, try_gather};
 pub use maybe_done::{MaybeDone, TryMaybeDone};
 pub use task_group::{Join, TaskGroup, TaskGroupError};
-pub use wait::{ReturnWhen, Wait, WaitOutput, wait};
+pub use wait::{ReturnWhen, Wait, WaitOutput, WaitTimeout, wait, wait_timeout};

@@ -6,6 +6,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 /// When [`wait`] returns: asyncio's `return_when` argument.
 ///
@@ -54,6 +55,71 @@ pub fn wait<T>(handles: Vec<JoinHandle<T>>, return_when: ReturnWhen) -> Wait<T> 
         set,
         done,
         return_when,
+    }
+}
+
+/// Like [`wait`], but returns at the latest after `timeout` with what is
+/// done by then: asyncio's `asyncio.wait(tasks, timeout=..., return_when=...)`.
+/// The tasks still running are returned in `pending`, not cancelled.
+///
+/// # Panics
+/// Outside a runtime (it needs the runtime's timer).
+///
+/// ```
+/// use runtime::task::{wait_timeout, ReturnWhen};
+/// use std::time::Duration;
+///
+/// # runtime::run(async {
+/// let quick = runtime::spawn(async { "quick" });
+/// let slow = runtime::spawn(async {
+///     runtime::time::sleep(Duration::from_secs(3600)).await;
+///     "slow"
+/// });
+/// let (done, pending) =
+///     wait_timeout(vec![quick, slow], ReturnWhen::AllCompleted, Duration::from_millis(20)).await;
+/// assert_eq!(done.len(), 1);
+/// pending[0].abort();
+/// # });
+/// ```
+#[track_caller]
+pub fn wait_timeout<T>(
+    handles: Vec<JoinHandle<T>>,
+    return_when: ReturnWhen,
+    timeout: Duration,
+) -> WaitTimeout<T> {
+    WaitTimeout {
+        wait: wait(handles, return_when),
+        deadline: crate::time::sleep(timeout),
+    }
+}
+
+/// The future of [`wait_timeout`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct WaitTimeout<T> {
+    wait: Wait<T>,
+    deadline: crate::time::Sleep,
+}
+
+impl<T> Future for WaitTimeout<T> {
+    type Output = WaitOutput<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<WaitOutput<T>> {
+        let this = &mut *self;
+        if let Poll::Ready(out) = Pin::new(&mut this.wait).poll(cx) {
+            return Poll::Ready(out);
+        }
+        match Pin::new(&mut this.deadline).poll(cx) {
+            Poll::Ready(()) => Poll::Ready(this.wait.finish(cx)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T> fmt::Debug for WaitTimeout<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitTimeout")
+            .field("wait", &self.wait)
+            .finish()
     }
 }
 

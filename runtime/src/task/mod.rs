@@ -67,7 +67,7 @@ mod tests;
 
 pub use crate::combinators::{
     AsCompleted, Gather, Join, ReturnWhen, TaskGroup, TaskGroupError, TryGather, Wait, WaitOutput,
-    as_completed, gather, try_gather, wait,
+    WaitTimeout, as_completed, gather, try_gather, wait, wait_timeout,
 };
 pub use coop::{Unconstrained, consume_budget, unconstrained};
 pub use error::JoinError;

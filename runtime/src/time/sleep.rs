@@ -265,6 +265,7 @@ impl Sleep {
             self.state = State::Done;
             Poll::Ready(())
         } else {
+            crate::debug::waiting::set(crate::debug::WaitingOn::Timer);
             Poll::Pending
         }
     }
