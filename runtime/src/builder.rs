@@ -257,7 +257,9 @@ impl Builder {
     /// Setting the environment variable `RUNTIME_DEBUG=1` (asyncio's
     /// `PYTHONASYNCIODEBUG`) turns debug mode on at 100 ms for runtimes that
     /// do not set a threshold. Outside debug mode none of this costs
-    /// anything.
+    /// anything; in debug mode, thresholds of 20 ms and more are timed with
+    /// the kernel's coarse clock (accurate to a few milliseconds), which
+    /// makes debug mode cheap enough to leave on (see `BENCHMARKS.md`).
     ///
     /// ```
     /// use std::time::Duration;

@@ -82,7 +82,27 @@ fn main() {
                 others.push((name, ns));
             }
         }
-        let Some(ours) = ours else { continue };
+        let Some(ours) = ours else {
+            // A group of settings of our own runtime (debug mode off/on):
+            // each against the first.
+            if let Some((base_name, base)) = others.first() {
+                let rest: Vec<String> = others
+                    .iter()
+                    .skip(1)
+                    .map(|(name, ns)| {
+                        format!("{name} {} ({:.2}x {base_name})", human(*ns), ns / base)
+                    })
+                    .collect();
+                writeln!(
+                    out,
+                    "| {group} | {base_name} {} | {} | |",
+                    human(*base),
+                    rest.join(", ")
+                )
+                .unwrap();
+            }
+            continue;
+        };
         let fastest = others
             .iter()
             .map(|(_, ns)| *ns)
