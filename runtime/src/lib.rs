@@ -67,11 +67,17 @@ mod blocking;
 mod builder;
 mod context;
 mod driver;
+pub mod fs;
 mod handle;
+pub mod io;
 mod loom;
 mod metrics;
 mod runtime;
+#[cfg(not(any(loom, miri)))]
+pub mod net;
 mod scheduler;
+#[cfg(not(any(loom, miri)))]
+pub mod signal;
 pub mod task;
 
 pub use builder::Builder;

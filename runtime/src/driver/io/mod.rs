@@ -239,6 +239,7 @@ impl Handle {
     }
 
     /// Readiness events dispatched so far.
+    #[allow(dead_code)] // for `RuntimeMetrics`, which does not report it yet
     pub(crate) fn events_dispatched(&self) -> u64 {
         self.events.load(Ordering::Relaxed)
     }

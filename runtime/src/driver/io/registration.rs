@@ -68,6 +68,38 @@ impl Registration {
         }
     }
 
+    /// `poll_io` for a byte-stream operation (`read`, `write` on a stream
+    /// socket or pipe) that was asked to move `len` bytes.
+    ///
+    /// A stream syscall that moves fewer bytes than asked has drained the
+    /// receive buffer (or filled the send buffer), so the readiness it was
+    /// based on is cleared right away: the next operation waits for the next
+    /// edge instead of spending a syscall to learn `WouldBlock`. The tick
+    /// rule keeps this safe: an edge that arrived during the syscall has
+    /// bumped the tick, and the clear is then ignored. Not for datagram
+    /// sockets, where a short read says nothing about what is queued.
+    pub(crate) fn poll_stream_io(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        len: usize,
+        mut op: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, direction))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.io.clear_readiness(event, direction);
+                }
+                Ok(n) if n > 0 && n < len => {
+                    self.io.clear_readiness(event, direction);
+                    return Poll::Ready(Ok(n));
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
     /// `poll_io` as a future.
     pub(crate) async fn async_io<R>(
         &self,
