@@ -61,19 +61,17 @@ impl<E: AsFd> PollEvented<E> {
 }
 
 impl<E: AsFd> PollEvented<E> {
-    /// Runs a byte-stream operation asked to move `len` bytes once the
-    /// object is ready in `direction`; a short result clears the readiness
-    /// (see [`Registration::poll_stream_io`]).
-    pub(crate) fn poll_stream_io(
+    /// Runs a write to a byte stream, asked to move `len` bytes, once the
+    /// object is writable; a short write clears the readiness (see
+    /// [`Registration::poll_write_io`]).
+    pub(crate) fn poll_write_io(
         &self,
         cx: &mut Context<'_>,
-        direction: Direction,
         len: usize,
         mut op: impl FnMut(&E) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
         let io = self.get_ref();
-        self.registration
-            .poll_stream_io(cx, direction, len, || op(io))
+        self.registration.poll_write_io(cx, len, || op(io))
     }
 }
 
@@ -81,24 +79,23 @@ impl<E: AsFd> PollEvented<E>
 where
     for<'a> &'a E: Read + Write,
 {
-    /// `AsyncRead::poll_read` for stream objects whose `&E` reads.
+    /// `AsyncRead::poll_read` for objects whose `&E` reads.
     pub(crate) fn poll_read(
         &self,
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        let len = buf.len();
-        self.poll_stream_io(cx, Direction::Read, len, |mut io| io.read(buf))
+        self.poll_io(cx, Direction::Read, |mut io| io.read(buf))
     }
 
     /// `AsyncWrite::poll_write` for stream objects whose `&E` writes.
     ///
-    /// Note that `Write for &std::net::TcpStream` sends with `MSG_NOSIGNAL`
-    /// but other `Write` impls (Unix sockets, `write_vectored`) may raise
-    /// `SIGPIPE` on a closed peer; `runtime::net` uses `send`/`sendmsg` with
-    /// `MSG_NOSIGNAL` through `poll_stream_io` for those.
+    /// `Write for &std::net::TcpStream` sends with `MSG_NOSIGNAL`, but
+    /// other `Write` impls (Unix sockets, `write_vectored`) raise `SIGPIPE`
+    /// on a closed peer: `runtime::net` sends with `MSG_NOSIGNAL` through
+    /// `poll_write_io` for those.
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.poll_stream_io(cx, Direction::Write, buf.len(), |mut io| io.write(buf))
+        self.poll_write_io(cx, buf.len(), |mut io| io.write(buf))
     }
 }
 

@@ -335,7 +335,7 @@ impl TcpStream {
     ) -> Poll<io::Result<usize>> {
         let len = sys::total_len(bufs);
         self.io
-            .poll_stream_io(cx, Direction::Write, len, |s| sys::send_vectored(s, bufs))
+            .poll_write_io(cx, len, |s| sys::send_vectored(s, bufs))
     }
 
     /// `poll_close`: shuts the write direction down. A peer that already

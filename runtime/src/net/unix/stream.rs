@@ -1,6 +1,6 @@
 //! `UnixStream`: asyncio's `open_unix_connection` pair in one value.
 
-use crate::driver::io::{Direction, PollEvented};
+use crate::driver::io::PollEvented;
 use crate::io::{AsyncRead, AsyncWrite};
 use crate::net::sys;
 use socket2::{Domain, SockAddr};
@@ -161,7 +161,7 @@ impl UnixStream {
         // Not `Write for &UnixStream` (plain `write`, which raises SIGPIPE
         // on a closed peer): `send(MSG_NOSIGNAL)`.
         self.io
-            .poll_stream_io(cx, Direction::Write, buf.len(), |s| sys::send(s, buf))
+            .poll_write_io(cx, buf.len(), |s| sys::send(s, buf))
     }
 
     fn poll_write_vectored_priv(
@@ -171,7 +171,7 @@ impl UnixStream {
     ) -> Poll<io::Result<usize>> {
         let len = sys::total_len(bufs);
         self.io
-            .poll_stream_io(cx, Direction::Write, len, |s| sys::send_vectored(s, bufs))
+            .poll_write_io(cx, len, |s| sys::send_vectored(s, bufs))
     }
 
     fn shutdown_write(&self) -> Poll<io::Result<()>> {
