@@ -269,8 +269,10 @@ impl Waiter {
     fn new(signum: i32) -> Result<Waiter, Option<io::Error>> {
         let make = || -> io::Result<Waiter> {
             let globals = globals()?;
-            let slot = globals.install(signum)?;
+            // The runtime first: outside one, fail without installing a
+            // handler that would leave Ctrl-C ignored.
             let listener = globals.listener()?;
+            let slot = globals.install(signum)?;
             // Signals that came before this call are not ours: account for
             // them before taking the snapshot.
             globals.broadcast();
