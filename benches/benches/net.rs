@@ -32,7 +32,9 @@ fn tcp_echo(c: &mut Criterion) {
     let rt = ours();
     let addr = rt.block_on(async {
         use runtime::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = runtime::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap();
         let addr = listener.local_addr().unwrap();
         runtime::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {

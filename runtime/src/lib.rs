@@ -72,9 +72,9 @@ mod handle;
 pub mod io;
 mod loom;
 mod metrics;
-mod runtime;
 #[cfg(not(any(loom, miri)))]
 pub mod net;
+mod runtime;
 mod scheduler;
 #[cfg(not(any(loom, miri)))]
 pub mod signal;

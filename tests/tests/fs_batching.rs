@@ -35,7 +35,10 @@ fn small_reads_and_writes_are_batched() {
         let (_, w1) = syscalls();
         // 1,000,000 one-byte writes; about 16 writes of 64 KiB reach the OS.
         let writes = w1 - w0;
-        assert!(writes < 100, "{writes} write syscalls for {BYTES} 1-byte writes");
+        assert!(
+            writes < 100,
+            "{writes} write syscalls for {BYTES} 1-byte writes"
+        );
 
         let (r0, _) = syscalls();
         let mut f = File::open(&path).await.unwrap();
@@ -46,7 +49,10 @@ fn small_reads_and_writes_are_batched() {
         }
         let (r1, _) = syscalls();
         let reads = r1 - r0;
-        assert!(reads < 100, "{reads} read syscalls for {BYTES} 1-byte reads");
+        assert!(
+            reads < 100,
+            "{reads} read syscalls for {BYTES} 1-byte reads"
+        );
     });
     std::fs::remove_file(&path).unwrap();
 }

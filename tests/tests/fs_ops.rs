@@ -19,7 +19,9 @@ fn one_shot_round_trips() {
         assert_eq!(fs::read_to_string(&file).await.unwrap(), "héllo");
         assert_eq!(fs::read(&file).await.unwrap(), "héllo".as_bytes());
         assert_eq!(fs::copy(&file, dir.join("copy")).await.unwrap(), 6);
-        fs::rename(dir.join("copy"), dir.join("moved")).await.unwrap();
+        fs::rename(dir.join("copy"), dir.join("moved"))
+            .await
+            .unwrap();
         assert!(fs::try_exists(dir.join("moved")).await.unwrap());
         assert!(!fs::try_exists(dir.join("copy")).await.unwrap());
         assert!(fs::canonicalize(&file).await.unwrap().is_absolute());
@@ -47,7 +49,9 @@ fn read_dir_streams_every_entry_in_batches() {
         fs::create_dir_all(&dir).await.unwrap();
         // More than three batches of 32.
         for i in 0..100 {
-            fs::write(dir.join(format!("f{i:03}")), [i as u8]).await.unwrap();
+            fs::write(dir.join(format!("f{i:03}")), [i as u8])
+                .await
+                .unwrap();
         }
         fs::create_dir(dir.join("sub")).await.unwrap();
         let mut names = Vec::new();

@@ -194,12 +194,9 @@ fn borrowed_halves_work_concurrently_in_one_task() {
             rd.read_to_end(&mut got).await.unwrap();
             got
         };
-        let ((), (), got) = futures_lite::future::zip(
-            futures_lite::future::zip(write, echo),
-            read,
-        )
-        .await
-        .into_flat();
+        let ((), (), got) = futures_lite::future::zip(futures_lite::future::zip(write, echo), read)
+            .await
+            .into_flat();
         assert_eq!(got.len(), data.len());
     });
 }
@@ -308,7 +305,9 @@ fn connect_by_host_name_resolves_on_the_pool() {
         let port = listener.local_addr().unwrap().port();
         // "localhost" may resolve to ::1 first, where nothing listens; the
         // next address is tried.
-        let stream = TcpStream::connect(format!("localhost:{port}")).await.unwrap();
+        let stream = TcpStream::connect(format!("localhost:{port}"))
+            .await
+            .unwrap();
         assert_eq!(stream.peer_addr().unwrap().port(), port);
         let stream = TcpStream::connect(("localhost", port)).await.unwrap();
         assert_eq!(stream.peer_addr().unwrap().port(), port);
@@ -326,7 +325,9 @@ fn socket_options() {
         assert!(!stream.nodelay().unwrap());
         stream.set_nodelay(true).unwrap();
         assert!(stream.nodelay().unwrap());
-        stream.set_linger(Some(std::time::Duration::from_secs(1))).unwrap();
+        stream
+            .set_linger(Some(std::time::Duration::from_secs(1)))
+            .unwrap();
         assert_eq!(
             stream.linger().unwrap(),
             Some(std::time::Duration::from_secs(1))

@@ -44,7 +44,9 @@ fn connected_sockets_send_and_recv() {
         assert_eq!(&buf[..5], b"hello");
         // A third socket's datagrams are filtered out by the connection.
         let c = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        c.send_to(b"intruder", b.local_addr().unwrap()).await.unwrap();
+        c.send_to(b"intruder", b.local_addr().unwrap())
+            .await
+            .unwrap();
         a.send(b"second").await.unwrap();
         let n = b.recv(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"second");
@@ -58,7 +60,9 @@ fn send_to_a_host_name() {
         let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let port = a.local_addr().unwrap().port();
         a.send_to(b"by name", ("127.0.0.1", port)).await.unwrap();
-        a.send_to(b"by string", format!("127.0.0.1:{port}")).await.unwrap();
+        a.send_to(b"by string", format!("127.0.0.1:{port}"))
+            .await
+            .unwrap();
         let mut buf = [0u8; 16];
         let (n, _) = a.recv_from(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"by name");

@@ -76,7 +76,10 @@ fn only_signals_after_the_call_count() {
         raise_sigint();
         let mut third = pin!(runtime::signal::ctrl_c());
         let mut cx = Context::from_waker(Waker::noop());
-        assert_eq!(third.as_mut().poll(&mut cx).map(|r| r.is_ok()), Poll::Pending);
+        assert_eq!(
+            third.as_mut().poll(&mut cx).map(|r| r.is_ok()),
+            Poll::Pending
+        );
     });
 }
 

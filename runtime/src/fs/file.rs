@@ -341,9 +341,7 @@ impl File {
             Ok(handle) => handle,
             Err(missing) => {
                 self.state = State::Idle(buf);
-                return Err(io::Error::other(format!(
-                    "a file operation was {missing}"
-                )));
+                return Err(io::Error::other(format!("a file operation was {missing}")));
             }
         };
         let std = self.std.clone();

@@ -85,9 +85,9 @@ impl Batch {
     fn fetch(mut self) -> Batch {
         for _ in 0..BATCH {
             match self.std.next() {
-                Some(entry) => self.entries.push_back(entry.map(|e| DirEntry {
-                    std: Arc::new(e),
-                })),
+                Some(entry) => self
+                    .entries
+                    .push_back(entry.map(|e| DirEntry { std: Arc::new(e) })),
                 None => {
                     self.done = true;
                     break;

@@ -9,12 +9,12 @@
 //! [`File`](crate::fs::File) and on every other runtime's types that
 //! implement them:
 //!
-//! * [`AsyncRead`]: `poll_read` fills a buffer, `Ok(0)` is end of stream;
-//! * [`AsyncWrite`]: `poll_write`, `poll_flush`, and `poll_close` (which
+//! * [`AsyncRead`] — `poll_read` fills a buffer, `Ok(0)` is end of stream;
+//! * [`AsyncWrite`] — `poll_write`, `poll_flush`, and `poll_close` (which
 //!   for sockets shuts the write direction down, asyncio's `write_eof`);
-//! * [`AsyncBufRead`]: a reader with an internal buffer (`BufReader`),
+//! * [`AsyncBufRead`] — a reader with an internal buffer (`BufReader`),
 //!   needed to read lines;
-//! * [`AsyncSeek`]: files.
+//! * [`AsyncSeek`] — files.
 //!
 //! Nobody calls the `poll_*` methods by hand: the extension traits add the
 //! `async fn`s you `.await`. They (and `BufReader`, `BufWriter`, `copy`)

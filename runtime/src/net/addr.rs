@@ -130,7 +130,10 @@ fn resolve_str(s: &str) -> Resolve {
         return ready(addr);
     }
     let owned = s.to_string();
-    blocking_lookup(move || std::net::ToSocketAddrs::to_socket_addrs(owned.as_str()), s)
+    blocking_lookup(
+        move || std::net::ToSocketAddrs::to_socket_addrs(owned.as_str()),
+        s,
+    )
 }
 
 fn resolve_host_port(host: &str, port: u16) -> Resolve {
@@ -146,7 +149,10 @@ fn resolve_host_port(host: &str, port: u16) -> Resolve {
 
 /// Runs `lookup` on the current runtime's blocking pool; errors name what
 /// was being resolved.
-fn blocking_lookup<I>(lookup: impl FnOnce() -> io::Result<I> + Send + 'static, what: &str) -> Resolve
+fn blocking_lookup<I>(
+    lookup: impl FnOnce() -> io::Result<I> + Send + 'static,
+    what: &str,
+) -> Resolve
 where
     I: Iterator<Item = SocketAddr>,
 {
@@ -217,7 +223,8 @@ impl sealed::ToSocketAddrsPriv for (String, u16) {
 impl ToSocketAddrs for [SocketAddr] {}
 impl sealed::ToSocketAddrsPriv for [SocketAddr] {
     fn to_socket_addrs(&self) -> Resolve {
-        Resolve::Ready(Some(Ok(Addrs::Many(self.to_vec().into_iter()))))
+        let owned: Vec<SocketAddr> = self.into();
+        Resolve::Ready(Some(Ok(Addrs::Many(owned.into_iter()))))
     }
 }
 

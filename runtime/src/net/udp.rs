@@ -121,7 +121,8 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn send_to(&self, buf: &[u8], target: impl ToSocketAddrs) -> io::Result<usize> {
-        let mut addrs = crate::net::addr::sealed::ToSocketAddrsPriv::to_socket_addrs(&target).await?;
+        let mut addrs =
+            crate::net::addr::sealed::ToSocketAddrsPriv::to_socket_addrs(&target).await?;
         let Some(addr) = addrs.next() else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,

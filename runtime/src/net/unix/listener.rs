@@ -96,7 +96,8 @@ impl UnixListener {
     /// std::fs::remove_file(&path).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        let (stream, addr) = std::task::ready!(self.io.poll_io(cx, Direction::Read, |l| l.accept()))?;
+        let (stream, addr) =
+            std::task::ready!(self.io.poll_io(cx, Direction::Read, |l| l.accept()))?;
         Poll::Ready(UnixStream::from_std(stream).map(|s| (s, addr)))
     }
 

@@ -160,8 +160,7 @@ impl UnixStream {
     fn poll_write_priv(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         // Not `Write for &UnixStream` (plain `write`, which raises SIGPIPE
         // on a closed peer): `send(MSG_NOSIGNAL)`.
-        self.io
-            .poll_write_io(cx, buf.len(), |s| sys::send(s, buf))
+        self.io.poll_write_io(cx, buf.len(), |s| sys::send(s, buf))
     }
 
     fn poll_write_vectored_priv(
