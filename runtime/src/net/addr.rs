@@ -63,7 +63,9 @@ pub(crate) mod sealed {
 ///     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
 /// });
 /// ```
-pub async fn lookup_host(host: impl ToSocketAddrs) -> io::Result<impl Iterator<Item = SocketAddr>> {
+pub async fn lookup_host(
+    host: impl ToSocketAddrs,
+) -> io::Result<impl Iterator<Item = SocketAddr> + std::fmt::Debug> {
     host.to_socket_addrs().await
 }
 

@@ -118,6 +118,12 @@ impl TcpListener {
     /// });
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        // BACKOFF (to wire once `runtime::time` lands): after EMFILE,
+        // ENFILE, ENOBUFS or ENOMEM the readiness is kept (the connection
+        // is still queued), so a caller that retries at once spins. The
+        // plan: remember the error here, and make the next `poll_accept`
+        // first wait on a timer (a few ms, doubling per consecutive error
+        // up to ~1 s, reset by a success) before trying the syscall again.
         let (fd, addr) = std::task::ready!(self.io.poll_io(cx, Direction::Read, sys::accept))?;
         let addr = addr
             .as_socket()

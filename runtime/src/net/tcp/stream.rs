@@ -271,6 +271,7 @@ impl TcpStream {
     ///     stream.write_all(b"echo me").await.unwrap();
     ///     stream.close().await.unwrap();
     ///     runtime::io::copy(&mut rd, &mut wr).await.unwrap(); // echo until EOF
+    ///     wr.close().await.unwrap();                           // then EOF back
     ///     let mut back = Vec::new();
     ///     stream.read_to_end(&mut back).await.unwrap();
     ///     assert_eq!(back, b"echo me");
