@@ -71,11 +71,17 @@ mod combinators;
 mod context;
 pub mod debug;
 mod driver;
+pub mod fs;
 mod handle;
+pub mod io;
 mod loom;
 mod metrics;
+#[cfg(not(any(loom, miri)))]
+pub mod net;
 mod runtime;
 mod scheduler;
+#[cfg(not(any(loom, miri)))]
+pub mod signal;
 pub mod stream;
 pub mod task;
 pub mod time;

@@ -16,10 +16,7 @@
 //!   poll costs several syscalls) and fires due timers, so CPU-heavy tasks
 //!   starve neither I/O nor timers.
 
-// Until `runtime::net` is built on it, only the reactor's tests use the
-// registration API.
 #[cfg(not(any(loom, miri)))]
-#[allow(dead_code, unused_imports)]
 pub(crate) mod io;
 #[cfg(any(loom, miri))]
 #[path = "io_mock.rs"]

@@ -239,6 +239,7 @@ impl Handle {
     }
 
     /// Readiness events dispatched so far.
+    #[allow(dead_code)] // for `RuntimeMetrics`, which does not report it yet
     pub(crate) fn events_dispatched(&self) -> u64 {
         self.events.load(Ordering::Relaxed)
     }
@@ -319,6 +320,38 @@ mod tests {
                 server.await.unwrap();
             });
         }
+    }
+
+    /// Data and the peer's FIN can arrive in one edge; a read that returns
+    /// the data (short of the buffer) must still leave the end of stream
+    /// visible to the next read.
+    #[test]
+    fn data_and_fin_in_one_edge_both_reach_the_reader() {
+        let rt = crate::Builder::current_thread().build().unwrap();
+        rt.block_on(async {
+            let std_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            std_listener.set_nonblocking(true).unwrap();
+            let addr = std_listener.local_addr().unwrap();
+            let listener = PollEvented::new(std_listener).unwrap();
+            let mut client = TcpStream::connect(addr).unwrap();
+            let stream = PollEvented::new(accept(&listener).await).unwrap();
+            client.write_all(b"last words").unwrap();
+            client.shutdown(std::net::Shutdown::Write).unwrap();
+            // Let both reach the socket before the reader first looks.
+            while stream.get_ref().peek(&mut [0u8; 16]).map_or(0, |n| n) < 10 {
+                std::thread::yield_now();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            let mut buf = [0u8; 64];
+            let n = std::future::poll_fn(|cx| stream.poll_read(cx, &mut buf))
+                .await
+                .unwrap();
+            assert_eq!(&buf[..n], b"last words");
+            let n = std::future::poll_fn(|cx| stream.poll_read(cx, &mut buf))
+                .await
+                .unwrap();
+            assert_eq!(n, 0);
+        });
     }
 
     #[test]

@@ -31,10 +31,6 @@ impl<E: AsFd> PollEvented<E> {
         self.io.as_ref().expect("PollEvented used after into_inner")
     }
 
-    pub(crate) fn registration(&self) -> &Registration {
-        &self.registration
-    }
-
     /// Deregisters and returns the I/O object.
     pub(crate) fn into_inner(mut self) -> io::Result<E> {
         let io = self.io.take().expect("PollEvented used after into_inner");
@@ -64,6 +60,21 @@ impl<E: AsFd> PollEvented<E> {
     }
 }
 
+impl<E: AsFd> PollEvented<E> {
+    /// Runs a write to a byte stream, asked to move `len` bytes, once the
+    /// object is writable; a short write clears the readiness (see
+    /// [`Registration::poll_write_io`]).
+    pub(crate) fn poll_write_io(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        mut op: impl FnMut(&E) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let io = self.get_ref();
+        self.registration.poll_write_io(cx, len, || op(io))
+    }
+}
+
 impl<E: AsFd> PollEvented<E>
 where
     for<'a> &'a E: Read + Write,
@@ -77,18 +88,14 @@ where
         self.poll_io(cx, Direction::Read, |mut io| io.read(buf))
     }
 
-    /// `AsyncWrite::poll_write` for objects whose `&E` writes.
+    /// `AsyncWrite::poll_write` for stream objects whose `&E` writes.
+    ///
+    /// `Write for &std::net::TcpStream` sends with `MSG_NOSIGNAL`, but
+    /// other `Write` impls (Unix sockets, `write_vectored`) raise `SIGPIPE`
+    /// on a closed peer: `runtime::net` sends with `MSG_NOSIGNAL` through
+    /// `poll_write_io` for those.
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.poll_io(cx, Direction::Write, |mut io| io.write(buf))
-    }
-
-    /// `AsyncWrite::poll_write_vectored`.
-    pub(crate) fn poll_write_vectored(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_io(cx, Direction::Write, |mut io| io.write_vectored(bufs))
+        self.poll_write_io(cx, buf.len(), |mut io| io.write(buf))
     }
 }
 

@@ -68,6 +68,41 @@ impl Registration {
         }
     }
 
+    /// `poll_io` for a write to a byte stream (stream socket or pipe) that
+    /// was asked to move `len` bytes.
+    ///
+    /// A write that moves fewer bytes than asked has filled the send
+    /// buffer, so the readiness it was based on is cleared right away: the
+    /// next write waits for the next edge (room freed by the peer's ACKs,
+    /// or an error) instead of spending a syscall to learn `WouldBlock`.
+    /// The tick rule keeps this safe: an edge that arrived during the
+    /// syscall has bumped the tick, and the clear is then ignored.
+    ///
+    /// Reads cannot do the same (tokio does): `polling` does not report
+    /// `EPOLLRDHUP`, so a FIN that arrived together with the last data is
+    /// part of the same edge, and clearing after a short read would leave
+    /// that end of stream unseen.
+    pub(crate) fn poll_write_io(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        mut op: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, Direction::Write))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.io.clear_readiness(event, Direction::Write);
+                }
+                Ok(n) if n > 0 && n < len => {
+                    self.io.clear_readiness(event, Direction::Write);
+                    return Poll::Ready(Ok(n));
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
     /// `poll_io` as a future.
     pub(crate) async fn async_io<R>(
         &self,
