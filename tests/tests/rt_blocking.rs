@@ -163,3 +163,54 @@ fn queued_blocking_tasks_are_cancelled_at_shutdown() {
     assert_eq!(rt2.block_on(running).unwrap(), "finished");
     assert!(rt2.block_on(queued).unwrap_err().is_cancelled());
 }
+
+#[test]
+fn mandatory_file_flushes_survive_shutdown() {
+    // Files dropped with buffered writes while the only blocking thread is
+    // busy: their flushes are still queued when the runtime shuts down.
+    // They are mandatory blocking jobs, which shutdown runs instead of
+    // cancelling, so every byte reaches the disk.
+    use runtime::io::AsyncWriteExt;
+    let dir = tests::temp_path("mandatory");
+    std::fs::create_dir_all(&dir).unwrap();
+    {
+        let rt = runtime::Builder::multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(1)
+            .build()
+            .unwrap();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        rt.block_on(async {
+            let mut files = Vec::new();
+            for i in 0..20 {
+                files.push(
+                    runtime::fs::File::create(dir.join(i.to_string()))
+                        .await
+                        .unwrap(),
+                );
+            }
+            let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+            drop(runtime::spawn_blocking(move || {
+                started_tx.send(()).unwrap();
+                let _ = release_rx.recv();
+            }));
+            started_rx.recv().unwrap();
+            for (i, mut f) in files.into_iter().enumerate() {
+                f.write_all(format!("file {i}").as_bytes()).await.unwrap();
+                drop(f); // its flush queues behind the busy blocking thread
+            }
+        });
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            drop(release_tx);
+        });
+        drop(rt);
+    }
+    for i in 0..20 {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(i.to_string())).unwrap(),
+            format!("file {i}")
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,6 +6,12 @@
 //! (`num_idle`, `num_notify`) exact. A spawn wakes an idle thread if there is
 //! one, else starts a thread if under the cap, else queues the task for the
 //! next thread that frees up.
+//!
+//! At shutdown, queued tasks are cancelled — except *mandatory* ones (the
+//! write-behind flushes of `fs::File`), which still run: losing a user's
+//! data because the runtime closed would be worse than waiting for a short
+//! write. A mandatory task spawned after shutdown runs in place, on the
+//! spawning thread.
 
 use super::schedule::BlockingSchedule;
 use crate::context;
@@ -26,6 +32,13 @@ pub(crate) struct Config {
     pub(crate) stack_size: Option<usize>,
     pub(crate) max_threads: usize,
     pub(crate) keep_alive: Duration,
+}
+
+/// A queued blocking task.
+struct Queued {
+    task: Task,
+    /// Runs even if the pool shuts down before a thread takes it.
+    mandatory: bool,
 }
 
 /// Owned by the runtime: shuts the pool down when dropped.
@@ -52,7 +65,7 @@ struct Inner {
 }
 
 struct Shared {
-    queue: VecDeque<Task>,
+    queue: VecDeque<Queued>,
     num_threads: usize,
     num_idle: usize,
     /// Wake-ups sent to idle threads and not yet consumed.
@@ -94,9 +107,9 @@ impl BlockingPool {
         &self.spawner
     }
 
-    /// Cancels queued tasks and waits for running ones, at most `timeout`
-    /// (`None`: as long as they take). Threads still busy after the timeout
-    /// are detached.
+    /// Cancels queued tasks (but the mandatory ones, which still run) and
+    /// waits for running ones, at most `timeout` (`None`: as long as they
+    /// take). Threads still busy after the timeout are detached.
     pub(crate) fn shutdown(&self, timeout: Option<Duration>) {
         let inner = &self.spawner.inner;
         let mut shared = inner.shared.lock();
@@ -104,11 +117,23 @@ impl BlockingPool {
             return;
         }
         shared.shutdown = true;
-        let queued: Vec<Task> = shared.queue.drain(..).collect();
+        let (mandatory, cancelled): (VecDeque<Queued>, VecDeque<Queued>) =
+            shared.queue.drain(..).partition(|q| q.mandatory);
+        shared.queue = mandatory;
+        // With no thread to run them (thread creation failed), run the
+        // mandatory tasks here.
+        let orphans: Vec<Queued> = if shared.num_threads == 0 {
+            shared.queue.drain(..).collect()
+        } else {
+            Vec::new()
+        };
         inner.condvar.notify_all();
         drop(shared);
-        for task in queued {
-            task.shutdown();
+        for queued in cancelled {
+            queued.task.shutdown();
+        }
+        for queued in orphans {
+            queued.task.run();
         }
 
         let deadline = timeout.map(|t| Instant::now() + t);
@@ -155,24 +180,64 @@ impl Spawner {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        self.spawn(handle, f, meta, false)
+    }
+
+    /// Like `spawn_blocking`, for work that must happen even if the runtime
+    /// shuts down first (it then runs in place, on this thread).
+    #[track_caller]
+    pub(crate) fn spawn_mandatory<F, R>(
+        &self,
+        handle: &scheduler::Handle,
+        f: F,
+        meta: TaskMeta,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.spawn(handle, f, meta, true)
+    }
+
+    #[track_caller]
+    fn spawn<F, R>(
+        &self,
+        handle: &scheduler::Handle,
+        f: F,
+        meta: TaskMeta,
+        mandatory: bool,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
         let (task, join) = task::unowned(BlockingTask::new(f), BlockingSchedule::new(handle), meta);
-        if let Err(err) = self.spawn_task(task, handle) {
+        if let Err(err) = self.spawn_task(task, mandatory, handle) {
             panic!("runtime::spawn_blocking could not start a blocking thread: {err}");
         }
         join
     }
 
-    fn spawn_task(&self, task: Task, handle: &scheduler::Handle) -> std::io::Result<()> {
+    fn spawn_task(
+        &self,
+        task: Task,
+        mandatory: bool,
+        handle: &scheduler::Handle,
+    ) -> std::io::Result<()> {
         let inner = &self.inner;
         let mut shared = inner.shared.lock();
         if shared.shutdown {
-            // The runtime is shutting down: the task is cancelled, and its
-            // handle says so.
             drop(shared);
-            task.shutdown();
+            if mandatory {
+                task.run();
+            } else {
+                // The runtime is shutting down: the task is cancelled, and
+                // its handle says so.
+                task.shutdown();
+            }
             return Ok(());
         }
-        shared.queue.push_back(task);
+        shared.queue.push_back(Queued { task, mandatory });
         if shared.num_idle > 0 {
             shared.num_idle -= 1;
             shared.num_notify += 1;
@@ -208,10 +273,10 @@ impl Spawner {
                 Ok(())
             }
             Err(err) => {
-                let task = shared.queue.pop_back();
+                let queued = shared.queue.pop_back();
                 drop(shared);
-                if let Some(task) = task {
-                    task.shutdown();
+                if let Some(queued) = queued {
+                    queued.task.shutdown();
                 }
                 Err(err)
             }
@@ -225,9 +290,9 @@ impl Spawner {
         let keep_alive = inner.config.keep_alive;
         let mut shared = inner.shared.lock();
         'work: loop {
-            while let Some(task) = shared.queue.pop_front() {
+            while let Some(queued) = shared.queue.pop_front() {
                 drop(shared);
-                task.run();
+                queued.task.run();
                 shared = inner.shared.lock();
             }
             if shared.shutdown {
@@ -254,7 +319,8 @@ impl Spawner {
                 if shared.shutdown {
                     shared.num_idle -= 1;
                     inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
-                    break 'work;
+                    // Run the mandatory tasks left in the queue, then exit.
+                    continue 'work;
                 }
                 if timed_out {
                     shared.num_idle -= 1;

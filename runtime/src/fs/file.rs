@@ -346,7 +346,7 @@ impl File {
             }
         };
         let std = self.std.clone();
-        self.state = State::Busy(handle.spawn_blocking(
+        self.state = State::Busy(handle.spawn_mandatory(
             move || {
                 let op = job(&std, &mut buf);
                 (op, buf)
@@ -582,7 +582,7 @@ impl Drop for File {
         });
         let _ = context::with_current(|handle| {
             if let Some(job) = job.take() {
-                drop(handle.spawn_blocking(job, TaskMeta::here()));
+                drop(handle.spawn_mandatory(job, TaskMeta::here()));
             }
         });
         // Outside a runtime: write here and now.

@@ -51,6 +51,17 @@ impl Handle {
         self.blocking_spawner().spawn_blocking(self, f, meta)
     }
 
+    /// `spawn_blocking` for work that must not be lost at shutdown (see
+    /// the blocking pool).
+    #[track_caller]
+    pub(crate) fn spawn_mandatory<F, R>(&self, f: F, meta: TaskMeta) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.blocking_spawner().spawn_mandatory(self, f, meta)
+    }
+
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
         match self {
             Handle::MultiThread(h) => &h.blocking,
