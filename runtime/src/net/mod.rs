@@ -69,6 +69,7 @@
 //! [`AsyncWrite`]: crate::io::AsyncWrite
 
 mod addr;
+mod backoff;
 mod sys;
 mod tcp;
 mod udp;

@@ -3,6 +3,7 @@
 use super::TcpStream;
 use crate::driver::io::{Direction, PollEvented};
 use crate::net::addr::{ToSocketAddrs, each_addr};
+use crate::net::backoff::AcceptBackoff;
 use crate::net::sys;
 use socket2::{Domain, Socket, Type};
 use std::fmt;
@@ -35,6 +36,7 @@ const BACKLOG: i32 = 1024;
 /// ```
 pub struct TcpListener {
     io: PollEvented<std::net::TcpListener>,
+    backoff: AcceptBackoff,
 }
 
 impl TcpListener {
@@ -76,6 +78,7 @@ impl TcpListener {
     fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
             io: PollEvented::new(listener)?,
+            backoff: AcceptBackoff::default(),
         })
     }
 
@@ -86,9 +89,9 @@ impl TcpListener {
     /// Errors are returned as they come and leave the listener usable: in
     /// particular when the process is out of file descriptors (`EMFILE`,
     /// `ENFILE`) the pending connection stays queued in the kernel and the
-    /// next `accept` tries again. A server loop should not retry such an
-    /// error immediately in a tight loop; wait a little, or free
-    /// descriptors, first.
+    /// next `accept` tries again — after a pause (5 ms, doubling with each
+    /// failure in a row up to 1 s), so a loop that logs the error and
+    /// accepts again does not spin the CPU while descriptors are short.
     ///
     /// Cancel safe: dropping the future loses no connection.
     ///
@@ -118,13 +121,10 @@ impl TcpListener {
     /// });
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        // BACKOFF (to wire once `runtime::time` lands): after EMFILE,
-        // ENFILE, ENOBUFS or ENOMEM the readiness is kept (the connection
-        // is still queued), so a caller that retries at once spins. The
-        // plan: remember the error here, and make the next `poll_accept`
-        // first wait on a timer (a few ms, doubling per consecutive error
-        // up to ~1 s, reset by a success) before trying the syscall again.
-        let (fd, addr) = std::task::ready!(self.io.poll_io(cx, Direction::Read, sys::accept))?;
+        std::task::ready!(self.backoff.poll_ready(cx));
+        let accepted = std::task::ready!(self.io.poll_io(cx, Direction::Read, sys::accept));
+        self.backoff.observe(&accepted);
+        let (fd, addr) = accepted?;
         let addr = addr
             .as_socket()
             .ok_or_else(|| io::Error::other("accepted a connection of an unexpected family"))?;

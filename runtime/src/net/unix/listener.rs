@@ -2,6 +2,7 @@
 
 use super::UnixStream;
 use crate::driver::io::{Direction, PollEvented};
+use crate::net::backoff::AcceptBackoff;
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
@@ -34,6 +35,7 @@ use std::task::{Context, Poll};
 /// ```
 pub struct UnixListener {
     io: PollEvented<std::os::unix::net::UnixListener>,
+    backoff: AcceptBackoff,
 }
 
 impl UnixListener {
@@ -96,8 +98,10 @@ impl UnixListener {
     /// std::fs::remove_file(&path).unwrap();
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        let (stream, addr) =
-            std::task::ready!(self.io.poll_io(cx, Direction::Read, |l| l.accept()))?;
+        std::task::ready!(self.backoff.poll_ready(cx));
+        let accepted = std::task::ready!(self.io.poll_io(cx, Direction::Read, |l| l.accept()));
+        self.backoff.observe(&accepted);
+        let (stream, addr) = accepted?;
         Poll::Ready(UnixStream::from_std(stream).map(|s| (s, addr)))
     }
 
@@ -118,6 +122,7 @@ impl UnixListener {
         listener.set_nonblocking(true)?;
         Ok(UnixListener {
             io: PollEvented::new(listener)?,
+            backoff: AcceptBackoff::default(),
         })
     }
 
