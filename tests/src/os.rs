@@ -1,6 +1,7 @@
 //! OS-level helpers for the net and fs tests: file descriptor limits and
 //! counts, resident memory, temporary paths.
 
+use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Raises this process's soft `RLIMIT_NOFILE` to at least `want` (raising
@@ -59,4 +60,63 @@ pub fn temp_path(name: &str) -> std::path::PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     std::env::temp_dir().join(format!("runtime-test-{name}-{}-{n}", std::process::id()))
+}
+
+/// The process's RLIMIT_NOFILE.
+pub fn nofile() -> libc::rlimit {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a valid, writable rlimit.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    lim
+}
+
+/// Sets the process's RLIMIT_NOFILE.
+pub fn set_nofile(lim: &libc::rlimit) {
+    // SAFETY: a valid rlimit; lowering the soft limit is always permitted,
+    // and restoring it to its old value too.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, lim) }, 0);
+}
+
+/// Uses up every descriptor the process may open; returns them (drop them
+/// to give them back).
+pub fn exhaust_fds() -> Vec<OwnedFd> {
+    let mut held = Vec::new();
+    loop {
+        match std::fs::File::open("/dev/null") {
+            Ok(f) => held.push(OwnedFd::from(f)),
+            Err(err) => {
+                assert_eq!(err.raw_os_error(), Some(libc::EMFILE), "{err}");
+                return held;
+            }
+        }
+    }
+}
+
+/// Lowers RLIMIT_NOFILE to a few above the highest descriptor open now;
+/// restores the old limit when dropped (even on a panic).
+pub struct LowFdLimit(libc::rlimit);
+
+impl LowFdLimit {
+    pub fn lower() -> LowFdLimit {
+        let old = nofile();
+        let highest_open = std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(3);
+        set_nofile(&libc::rlimit {
+            rlim_cur: highest_open + 16,
+            rlim_max: old.rlim_max,
+        });
+        LowFdLimit(old)
+    }
+}
+
+impl Drop for LowFdLimit {
+    fn drop(&mut self) {
+        set_nofile(&self.0);
+    }
 }

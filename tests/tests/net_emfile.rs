@@ -7,64 +7,7 @@
 use runtime::io::{AsyncReadExt, AsyncWriteExt};
 use runtime::net::{TcpListener, UnixListener};
 use std::io::{Read, Write};
-use std::os::fd::OwnedFd;
-use tests::{current, temp_path};
-
-fn nofile() -> libc::rlimit {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a valid, writable rlimit.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    lim
-}
-
-fn set_nofile(lim: &libc::rlimit) {
-    // SAFETY: a valid rlimit; lowering the soft limit is always permitted,
-    // and restoring it to its old value too.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, lim) }, 0);
-}
-
-/// Uses up every descriptor the process may open; returns them.
-fn exhaust_fds() -> Vec<OwnedFd> {
-    let mut held = Vec::new();
-    loop {
-        match std::fs::File::open("/dev/null") {
-            Ok(f) => held.push(OwnedFd::from(f)),
-            Err(err) => {
-                assert_eq!(err.raw_os_error(), Some(libc::EMFILE), "{err}");
-                return held;
-            }
-        }
-    }
-}
-
-/// Lowers RLIMIT_NOFILE to a few above the highest descriptor open now;
-/// restores the old limit when dropped (even on a panic).
-struct LowFdLimit(libc::rlimit);
-
-impl LowFdLimit {
-    fn new() -> LowFdLimit {
-        let old = nofile();
-        let highest_open = std::fs::read_dir("/proc/self/fd")
-            .unwrap()
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(3);
-        set_nofile(&libc::rlimit {
-            rlim_cur: highest_open + 16,
-            rlim_max: old.rlim_max,
-        });
-        LowFdLimit(old)
-    }
-}
-
-impl Drop for LowFdLimit {
-    fn drop(&mut self) {
-        set_nofile(&self.0);
-    }
-}
+use tests::{LowFdLimit, current, exhaust_fds, temp_path};
 
 #[test]
 fn accept_out_of_descriptors_fails_then_recovers() {
@@ -78,7 +21,7 @@ fn accept_out_of_descriptors_fails_then_recovers() {
         let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let mut unix_client = std::os::unix::net::UnixStream::connect(&unix_path).unwrap();
 
-        let low = LowFdLimit::new();
+        let low = LowFdLimit::lower();
         let held = exhaust_fds();
         // Out of descriptors: the error comes back, every time it is tried,
         // instead of a hang or a panic.
