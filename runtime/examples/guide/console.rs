@@ -1,0 +1,98 @@
+//! `Console`: where a guide program prints (Python's `print`), and the
+//! clock its timestamps come from.
+//!
+//! Every ported program prints through a `Console` instead of calling
+//! `println!`, so that `tests/tests/guide_*.rs` can run the very same
+//! program on a paused clock and read what it printed. `main` passes
+//! [`Console::stdout`]; the tests pass [`Console::capture`].
+//!
+//! Included by the examples with `#[path = "guide/console.rs"] mod console;`
+//! (a directory without `main.rs` is not an example of its own).
+
+#![allow(dead_code)] // each program uses a part of it
+
+use runtime::time::Instant;
+use std::fmt::Display;
+use std::sync::{Arc, Mutex};
+
+/// A place to print lines, shared by every task of a program (clones print
+/// to the same place).
+#[derive(Clone)]
+pub struct Console {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// When the program started: the clock's zero.
+    start: Instant,
+    /// `Some` for a capturing console: stdout and stderr lines, in order.
+    captured: Option<Mutex<String>>,
+}
+
+impl Console {
+    /// Prints to the process's stdout (and stderr); the clock starts now.
+    /// Call it inside the runtime, where the runtime's clock is.
+    pub fn stdout() -> Console {
+        Console::new(None)
+    }
+
+    /// Keeps every line printed, for [`captured`](Self::captured); the
+    /// clock starts now (on a paused runtime, at the paused time).
+    pub fn capture() -> Console {
+        Console::new(Some(Mutex::new(String::new())))
+    }
+
+    fn new(captured: Option<Mutex<String>>) -> Console {
+        Console {
+            inner: Arc::new(Inner {
+                start: Instant::now(),
+                captured,
+            }),
+        }
+    }
+
+    /// Python's `print(line)`.
+    pub fn print(&self, line: impl Display) {
+        match &self.inner.captured {
+            Some(text) => push_line(&mut text.lock().unwrap(), line),
+            None => println!("{line}"),
+        }
+    }
+
+    /// Prints to stderr, where Python's `logging` writes (a capturing
+    /// console keeps these lines with the others, in order).
+    pub fn eprint(&self, line: impl Display) {
+        match &self.inner.captured {
+            Some(text) => push_line(&mut text.lock().unwrap(), line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// The time since the console was made, as `HH:MM:SS`: the guides'
+    /// `datetime.now().strftime("%H:%M:%S")`, counted from 00:00:00 when
+    /// the program starts, so a run reads the same every time (and on a
+    /// paused clock in tests). It follows the runtime's clock
+    /// (`runtime::time::Instant`, asyncio's `loop.time()`).
+    pub fn clock(&self) -> String {
+        let secs = self.inner.start.elapsed().as_secs();
+        format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    }
+
+    /// Everything printed so far by a [`capture`](Self::capture) console,
+    /// one line per `print`, each ending in `\n`.
+    ///
+    /// # Panics
+    /// On a console that prints to stdout.
+    pub fn captured(&self) -> String {
+        let text = self.inner.captured.as_ref();
+        text.expect("Console::captured needs Console::capture()")
+            .lock()
+            .unwrap()
+            .clone()
+    }
+}
+
+fn push_line(text: &mut String, line: impl Display) {
+    use std::fmt::Write;
+    writeln!(text, "{line}").unwrap();
+}
