@@ -87,3 +87,14 @@ fn gather_error_returns_the_first_error_at_once() {
         lines(&["Caught an exception: Simulated error for input 2"])
     );
 }
+
+#[path = "../../runtime/examples/main_skeleton.rs"]
+#[allow(dead_code)]
+mod main_skeleton;
+
+#[test]
+fn main_skeleton_does_nothing() {
+    let run = run_guide!(main_skeleton::program());
+    assert_eq!(run.took, secs(0.0));
+    assert_eq!(run.printed, "");
+}

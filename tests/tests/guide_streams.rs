@@ -1,0 +1,48 @@
+//! The async generators and iterators of the asyncio guides, ported in
+//! `runtime/examples/`: what they print and when, on a paused clock (see
+//! `tests/src/guide.rs`).
+
+// Each example brings its own copy of `runtime/examples/guide/console.rs`.
+#![allow(clippy::duplicate_mod)]
+
+use tests::{lines, run_guide, secs};
+
+#[path = "../../runtime/examples/async_generator.rs"]
+#[allow(dead_code)] // its `main`
+mod async_generator;
+
+#[path = "../../runtime/examples/async_number_generator.rs"]
+#[allow(dead_code)]
+mod async_number_generator;
+
+#[test]
+fn async_generator_yields_a_number_a_second() {
+    let run = run_guide!(async_generator::program());
+    assert_eq!(run.took, secs(5.0));
+    assert_eq!(
+        run.printed,
+        lines(&[
+            "Received number: 0",
+            "Received number: 1",
+            "Received number: 2",
+            "Received number: 3",
+            "Received number: 4",
+        ])
+    );
+}
+
+#[test]
+fn async_number_generator_yields_a_number_a_second() {
+    let run = run_guide!(async_number_generator::program());
+    assert_eq!(run.took, secs(5.0));
+    assert_eq!(
+        run.printed,
+        lines(&[
+            "Generated number: 0",
+            "Generated number: 1",
+            "Generated number: 2",
+            "Generated number: 3",
+            "Generated number: 4",
+        ])
+    );
+}

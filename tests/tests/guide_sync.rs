@@ -1,0 +1,48 @@
+//! The queue, lock and semaphore programs of the asyncio guides, ported in
+//! `runtime/examples/`: what they print and how long they take, on a
+//! paused clock (see `tests/src/guide.rs`).
+
+// Each example brings its own copy of `runtime/examples/guide/console.rs`.
+#![allow(clippy::duplicate_mod)]
+
+use tests::{lines, run_guide, secs};
+
+#[path = "../../runtime/examples/producer_consumer_sentinel.rs"]
+#[allow(dead_code)] // its `main`
+mod producer_consumer_sentinel;
+
+#[path = "../../runtime/examples/semaphore_fetch.rs"]
+#[allow(dead_code)]
+mod semaphore_fetch;
+
+#[test]
+fn sentinel_ends_the_consumer_after_the_last_item() {
+    let run = run_guide!(producer_consumer_sentinel::program());
+    // The consumer takes 2 s an item: the last one is done at 10 s.
+    assert_eq!(run.took, secs(10.0));
+    assert_eq!(
+        run.printed,
+        lines(&[
+            "Produced item-0", // 0 s
+            "Consumed item-0",
+            "Produced item-1", // 1 s
+            "Consumed item-1", // 2 s: the consumer's sleep began first
+            "Produced item-2",
+            "Produced item-3", // 3 s
+            "Consumed item-2", // 4 s
+            "Produced item-4",
+            "Consumed item-3", // 6 s
+            "Consumed item-4", // 8 s; the sentinel at 10 s
+        ])
+    );
+}
+
+#[test]
+fn semaphore_lets_three_fetches_run_at_a_time() {
+    let run = run_guide!(semaphore_fetch::program());
+    run.output.unwrap();
+    // Ten 100 ms fetches, three at a time: four rounds. (All at once would
+    // take 100 ms, one at a time 1 s.)
+    assert_eq!(run.took, secs(0.4));
+    assert_eq!(run.printed, lines(&["Fetched content of length: 416"; 10]));
+}
