@@ -29,6 +29,8 @@ pub struct Run<T> {
     pub output: T,
     /// Every line it printed (stdout and stderr), each ending in `\n`.
     pub printed: String,
+    /// Each line it printed, with the virtual time it was printed at.
+    pub timeline: Vec<(Duration, String)>,
     /// The virtual time it took, on the paused clock.
     pub took: Duration,
 }
@@ -38,13 +40,22 @@ pub struct Run<T> {
 #[macro_export]
 macro_rules! run_guide {
     ($example:ident :: $function:ident ( $($arg:expr),* $(,)? )) => {{
-        let ((output, printed), took) = $crate::run_paused(|| async {
+        let ((output, printed, timeline), took) = $crate::run_paused(|| async {
             let console = $example::console::Console::capture();
             let output = $example::$function(console.clone() $(, $arg)*).await;
-            (output, console.captured())
+            (output, console.captured(), console.timeline())
         });
-        $crate::Run { output, printed, took }
+        $crate::Run { output, printed, timeline, took }
     }};
+}
+
+impl<T> Run<T> {
+    /// The timeline as text: one line per line printed, prefixed with the
+    /// seconds at which it was printed (`"2s Timer Short ended.\n"`).
+    pub fn schedule(&self) -> String {
+        let line = |(at, text): &(Duration, String)| format!("{}s {text}\n", at.as_secs_f64());
+        self.timeline.iter().map(line).collect()
+    }
 }
 
 /// Runs the future `program()` makes on a fresh paused current_thread

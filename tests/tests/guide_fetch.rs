@@ -28,14 +28,14 @@ fn sequential_fetches_take_six_seconds() {
     let run = run_guide!(fetch_sequential::program());
     assert_eq!(run.took, secs(6.0));
     assert_eq!(
-        run.printed,
+        run.schedule(),
         lines(&[
-            "Fetching data...",
-            "Data retrieved.",
-            "Fetching data...",
-            "Data retrieved.",
-            "Data one: {'input': 1, 'start_time': '00:00:00', 'end_time': '00:00:03'}",
-            "Data two: {'input': 2, 'start_time': '00:00:03', 'end_time': '00:00:06'}",
+            "0s Fetching data...",
+            "3s Data retrieved.",
+            "3s Fetching data...",
+            "6s Data retrieved.",
+            "6s Data one: {'input': 1, 'start_time': '00:00:00', 'end_time': '00:00:03'}",
+            "6s Data two: {'input': 2, 'start_time': '00:00:03', 'end_time': '00:00:06'}",
         ])
     );
 }
@@ -45,14 +45,14 @@ fn tasks_fetch_concurrently_in_three_seconds() {
     let run = run_guide!(fetch_tasks::program());
     assert_eq!(run.took, secs(3.0));
     assert_eq!(
-        run.printed,
+        run.schedule(),
         lines(&[
-            "Fetching data...",
-            "Fetching data...",
-            "Data retrieved.",
-            "Data retrieved.",
-            "Data one: {'input': 1, 'start_time': '00:00:00', 'end_time': '00:00:03'}",
-            "Data two: {'input': 2, 'start_time': '00:00:00', 'end_time': '00:00:03'}",
+            "0s Fetching data...",
+            "0s Fetching data...",
+            "3s Data retrieved.",
+            "3s Data retrieved.",
+            "3s Data one: {'input': 1, 'start_time': '00:00:00', 'end_time': '00:00:03'}",
+            "3s Data two: {'input': 2, 'start_time': '00:00:00', 'end_time': '00:00:03'}",
         ])
     );
 }

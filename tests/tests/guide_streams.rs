@@ -20,13 +20,13 @@ fn async_generator_yields_a_number_a_second() {
     let run = run_guide!(async_generator::program());
     assert_eq!(run.took, secs(5.0));
     assert_eq!(
-        run.printed,
+        run.schedule(),
         lines(&[
-            "Received number: 0",
-            "Received number: 1",
-            "Received number: 2",
-            "Received number: 3",
-            "Received number: 4",
+            "1s Received number: 0",
+            "2s Received number: 1",
+            "3s Received number: 2",
+            "4s Received number: 3",
+            "5s Received number: 4",
         ])
     );
 }
@@ -36,13 +36,13 @@ fn async_number_generator_yields_a_number_a_second() {
     let run = run_guide!(async_number_generator::program());
     assert_eq!(run.took, secs(5.0));
     assert_eq!(
-        run.printed,
+        run.schedule(),
         lines(&[
-            "Generated number: 0",
-            "Generated number: 1",
-            "Generated number: 2",
-            "Generated number: 3",
-            "Generated number: 4",
+            "1s Generated number: 0",
+            "2s Generated number: 1",
+            "3s Generated number: 2",
+            "4s Generated number: 3",
+            "5s Generated number: 4",
         ])
     );
 }

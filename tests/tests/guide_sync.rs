@@ -21,18 +21,18 @@ fn sentinel_ends_the_consumer_after_the_last_item() {
     // The consumer takes 2 s an item: the last one is done at 10 s.
     assert_eq!(run.took, secs(10.0));
     assert_eq!(
-        run.printed,
+        run.schedule(),
         lines(&[
-            "Produced item-0", // 0 s
-            "Consumed item-0",
-            "Produced item-1", // 1 s
-            "Consumed item-1", // 2 s: the consumer's sleep began first
-            "Produced item-2",
-            "Produced item-3", // 3 s
-            "Consumed item-2", // 4 s
-            "Produced item-4",
-            "Consumed item-3", // 6 s
-            "Consumed item-4", // 8 s; the sentinel at 10 s
+            "0s Produced item-0",
+            "0s Consumed item-0",
+            "1s Produced item-1",
+            "2s Consumed item-1", // both wake at 2 s: the consumer slept first
+            "2s Produced item-2",
+            "3s Produced item-3",
+            "4s Consumed item-2",
+            "4s Produced item-4",
+            "6s Consumed item-3",
+            "8s Consumed item-4", // and the sentinel at 10 s
         ])
     );
 }

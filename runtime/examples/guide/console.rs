@@ -14,6 +14,7 @@
 use runtime::time::Instant;
 use std::fmt::Display;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A place to print lines, shared by every task of a program (clones print
 /// to the same place).
@@ -25,8 +26,9 @@ pub struct Console {
 struct Inner {
     /// When the program started: the clock's zero.
     start: Instant,
-    /// `Some` for a capturing console: stdout and stderr lines, in order.
-    captured: Option<Mutex<String>>,
+    /// `Some` for a capturing console: each stdout and stderr line, in
+    /// order, with the time it was printed at.
+    captured: Option<Mutex<Vec<(Duration, String)>>>,
 }
 
 impl Console {
@@ -36,13 +38,14 @@ impl Console {
         Console::new(None)
     }
 
-    /// Keeps every line printed, for [`captured`](Self::captured); the
-    /// clock starts now (on a paused runtime, at the paused time).
+    /// Keeps every line printed, for [`captured`](Self::captured) and
+    /// [`timeline`](Self::timeline); the clock starts now (on a paused
+    /// runtime, at the paused time).
     pub fn capture() -> Console {
-        Console::new(Some(Mutex::new(String::new())))
+        Console::new(Some(Mutex::new(Vec::new())))
     }
 
-    fn new(captured: Option<Mutex<String>>) -> Console {
+    fn new(captured: Option<Mutex<Vec<(Duration, String)>>>) -> Console {
         Console {
             inner: Arc::new(Inner {
                 start: Instant::now(),
@@ -54,7 +57,7 @@ impl Console {
     /// Python's `print(line)`.
     pub fn print(&self, line: impl Display) {
         match &self.inner.captured {
-            Some(text) => push_line(&mut text.lock().unwrap(), line),
+            Some(lines) => self.keep(lines, line),
             None => println!("{line}"),
         }
     }
@@ -63,7 +66,7 @@ impl Console {
     /// console keeps these lines with the others, in order).
     pub fn eprint(&self, line: impl Display) {
         match &self.inner.captured {
-            Some(text) => push_line(&mut text.lock().unwrap(), line),
+            Some(lines) => self.keep(lines, line),
             None => eprintln!("{line}"),
         }
     }
@@ -78,21 +81,32 @@ impl Console {
         format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
     }
 
+    fn keep(&self, lines: &Mutex<Vec<(Duration, String)>>, line: impl Display) {
+        let at = self.inner.start.elapsed();
+        lines.lock().unwrap().push((at, line.to_string()));
+    }
+
     /// Everything printed so far by a [`capture`](Self::capture) console,
     /// one line per `print`, each ending in `\n`.
     ///
     /// # Panics
     /// On a console that prints to stdout.
     pub fn captured(&self) -> String {
-        let text = self.inner.captured.as_ref();
-        text.expect("Console::captured needs Console::capture()")
+        let lines = self.timeline();
+        lines.into_iter().map(|(_, line)| line + "\n").collect()
+    }
+
+    /// What a [`capture`](Self::capture) console printed, line by line,
+    /// with the time since the console was made at which each was printed.
+    ///
+    /// # Panics
+    /// On a console that prints to stdout.
+    pub fn timeline(&self) -> Vec<(Duration, String)> {
+        let lines = self.inner.captured.as_ref();
+        lines
+            .expect("Console::captured needs Console::capture()")
             .lock()
             .unwrap()
             .clone()
     }
-}
-
-fn push_line(text: &mut String, line: impl Display) {
-    use std::fmt::Write;
-    writeln!(text, "{line}").unwrap();
 }
