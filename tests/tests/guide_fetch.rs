@@ -88,13 +88,13 @@ fn gather_error_returns_the_first_error_at_once() {
     );
 }
 
-#[path = "../../runtime/examples/main_skeleton.rs"]
+#[path = "../../runtime/examples/create_task_gather.rs"]
 #[allow(dead_code)]
-mod main_skeleton;
+mod create_task_gather;
 
 #[test]
-fn main_skeleton_does_nothing() {
-    let run = run_guide!(main_skeleton::program());
-    assert_eq!(run.took, secs(0.0));
-    assert_eq!(run.printed, "");
+fn create_task_gather_runs_both_tasks_in_one_second() {
+    let run = run_guide!(create_task_gather::program());
+    assert_eq!(run.took, secs(1.0));
+    assert_eq!(run.schedule(), lines(&["1s ['some data', 'some data']"]));
 }

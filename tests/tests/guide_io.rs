@@ -67,3 +67,83 @@ fn db_fetch_users_prints_each_record() {
         ])
     );
 }
+
+#[path = "../../runtime/examples/fetch_urls.rs"]
+#[allow(dead_code)]
+mod fetch_urls;
+
+#[path = "../../runtime/examples/file_read_gather.rs"]
+#[allow(dead_code)]
+mod file_read_gather;
+
+#[path = "../../runtime/examples/db_query.rs"]
+#[allow(dead_code)]
+mod db_query;
+
+#[test]
+fn fetch_urls_fetches_the_three_sites_at_once() {
+    let run = run_guide!(fetch_urls::program());
+    run.output.unwrap();
+    // Three 100 ms requests in flight together.
+    assert_eq!(run.took, secs(0.1));
+    let starts: Vec<&str> = run
+        .printed
+        .lines()
+        .filter(|l| l.starts_with("Content"))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "Content from https://example.com: <!doctype html>",
+            "Content from https://httpbin.org: <!DOCTYPE html>",
+            "Content from https://python.org: <!doctype html>",
+        ]
+    );
+    // content[:60], then "...".
+    assert!(run.printed.contains("    <title>Example Domain</tit...\n"));
+    assert_eq!(run.printed.matches("...\n").count(), 3);
+}
+
+#[test]
+fn file_read_gather_prints_the_start_of_each_file_in_order() {
+    let dir = temp_path("guide-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("file1.txt"), "one\n").unwrap();
+    std::fs::write(dir.join("file2.txt"), "x".repeat(80)).unwrap();
+    std::fs::write(
+        dir.join("file3.txt"),
+        "three: ünïcödé, cut by characters, not bytes: abcdef",
+    )
+    .unwrap();
+    let run = run_guide!(file_read_gather::program(dir.clone()));
+    std::fs::remove_dir_all(&dir).unwrap();
+    run.output.unwrap();
+    assert_eq!(
+        run.printed,
+        lines(&[
+            "one\n...",
+            &format!("{}...", "x".repeat(50)),
+            "three: ünïcödé, cut by characters, not bytes: abcd...",
+        ])
+    );
+}
+
+#[test]
+fn file_read_gather_fails_on_a_missing_file() {
+    let run = run_guide!(file_read_gather::program(temp_path("guide-no-such-dir")));
+    assert_eq!(run.output.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(run.printed, "");
+}
+
+#[test]
+fn db_query_prints_each_row() {
+    let run = run_guide!(db_query::program());
+    run.output.unwrap();
+    assert_eq!(
+        run.printed,
+        lines(&[
+            "<Record id=1 value='first'>",
+            "<Record id=2 value='second'>"
+        ])
+    );
+}

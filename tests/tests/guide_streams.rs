@@ -46,3 +46,17 @@ fn async_number_generator_yields_a_number_a_second() {
         ])
     );
 }
+
+#[path = "../../runtime/examples/async_iterator.rs"]
+#[allow(dead_code)]
+mod async_iterator;
+
+#[test]
+fn async_iterator_yields_five_items_a_tenth_of_a_second_apart() {
+    let run = run_guide!(async_iterator::program());
+    assert_eq!(run.took, secs(0.5));
+    assert_eq!(
+        run.schedule(),
+        lines(&["0.1s 1", "0.2s 2", "0.3s 3", "0.4s 4", "0.5s 5"])
+    );
+}

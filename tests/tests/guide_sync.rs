@@ -46,3 +46,50 @@ fn semaphore_lets_three_fetches_run_at_a_time() {
     assert_eq!(run.took, secs(0.4));
     assert_eq!(run.printed, lines(&["Fetched content of length: 416"; 10]));
 }
+
+#[path = "../../runtime/examples/lock_critical.rs"]
+#[allow(dead_code)]
+mod lock_critical;
+
+#[path = "../../runtime/examples/producer_consumer_join.rs"]
+#[allow(dead_code)]
+mod producer_consumer_join;
+
+#[test]
+fn lock_lets_one_task_at_a_time_into_the_critical_section() {
+    let run = run_guide!(lock_critical::program());
+    assert_eq!(run.took, secs(2.0));
+    assert_eq!(
+        run.schedule(),
+        lines(&[
+            "0s Task A waiting for lock",
+            "0s Task A acquired lock",
+            "0s Task B waiting for lock",
+            "1s Task A released lock",
+            "1s Task B acquired lock",
+            "2s Task B released lock",
+        ])
+    );
+}
+
+#[test]
+fn join_waits_until_every_item_is_consumed() {
+    use producer_consumer_join::random::Random;
+    for seed in [1, 2, 3] {
+        let run = run_guide!(producer_consumer_join::program(Random::seeded(seed)));
+
+        // Replay the producer's random choices: a sleep, then an item.
+        let random = Random::seeded(seed);
+        let (mut at, mut expected) = (std::time::Duration::ZERO, Vec::new());
+        for _ in 0..10 {
+            at += std::time::Duration::from_secs_f64(random.random());
+            let item = random.randint(0, 100);
+            expected.push((at, format!("Produced {item}")));
+            expected.push((at, format!("Consumed {item}")));
+        }
+        // Each item is consumed as soon as it is produced, and main returns
+        // once the last one is marked done (the consumer is then cancelled).
+        assert_eq!(run.timeline, expected, "seed {seed}");
+        assert_eq!(run.took, at, "seed {seed}");
+    }
+}

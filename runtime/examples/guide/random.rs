@@ -32,7 +32,10 @@ impl Random {
 
     fn next_u64(&self) -> u64 {
         const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut z = self.state.fetch_add(GAMMA, Ordering::Relaxed).wrapping_add(GAMMA);
+        let mut z = self
+            .state
+            .fetch_add(GAMMA, Ordering::Relaxed)
+            .wrapping_add(GAMMA);
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
@@ -52,5 +55,12 @@ impl Random {
     /// `random.randint(a, b)`: an integer in [a, b], both included.
     pub fn randint(&self, a: u64, b: u64) -> u64 {
         self.randrange(a, b + 1)
+    }
+}
+
+impl Default for Random {
+    /// [`Random::new`].
+    fn default() -> Random {
+        Random::new()
     }
 }
