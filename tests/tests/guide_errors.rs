@@ -35,3 +35,64 @@ fn async_resource_is_set_up_used_and_torn_down() {
     assert_eq!(run.took, secs(2.0));
     assert_eq!(run.schedule(), lines(&["1s Using: my resource"]));
 }
+
+#[path = "../../runtime/examples/wait_first_exception.rs"]
+#[allow(dead_code)]
+mod wait_first_exception;
+
+#[path = "../../runtime/examples/timeout_deadline.rs"]
+#[allow(dead_code)]
+mod timeout_deadline;
+
+#[path = "../../runtime/examples/cancel_cleanup.rs"]
+#[allow(dead_code)]
+mod cancel_cleanup;
+
+#[test]
+fn wait_returns_at_the_first_exception_with_done_and_pending() {
+    // The failing task panics on purpose; the test harness keeps the
+    // default hook's report out of the way.
+    let run = run_guide!(wait_first_exception::program());
+    // The exception comes at 2 s; the two pending tasks (due at 3 s and
+    // 4 s) are cancelled then, not waited for.
+    assert_eq!(run.took, secs(2.0));
+    assert_eq!(
+        run.schedule(),
+        lines(&[
+            "2s 2 done, 2 pending",
+            "2s result: 5",
+            "2s exception: negative input: -1 + 5",
+            "2s cancelled 2 pending tasks",
+        ])
+    );
+}
+
+#[test]
+fn timeout_at_bounds_the_whole_block() {
+    let run = run_guide!(timeout_deadline::program());
+    assert_eq!(run.took, secs(2.5));
+    assert_eq!(
+        run.schedule(),
+        lines(&[
+            "1s 3 + 4 = 7",
+            "2s 5 + 5 = 10",
+            "2.5s deadline passed after 2 of 4 sums: [7, 10]",
+        ])
+    );
+}
+
+#[test]
+fn cancelled_worker_cleans_up_before_main_sees_the_cancellation() {
+    let run = run_guide!(cancel_cleanup::program());
+    assert_eq!(run.took, secs(2.5));
+    assert_eq!(
+        run.schedule(),
+        lines(&[
+            "0s worker: started",
+            "1s worker: working",
+            "2s worker: working",
+            "2.5s worker: cleaning up",
+            "2.5s main: worker was cancelled",
+        ])
+    );
+}
