@@ -10,13 +10,22 @@
 //! mod fetch_tasks;
 //!
 //! let run = tests::run_guide!(fetch_tasks::program());
-//! assert_eq!(run.took, tests::secs(3));
+//! assert_eq!(run.took, tests::secs(3.0));
 //! ```
 //!
 //! and [`run_guide!`] runs it on a paused current_thread runtime: each
 //! sleep advances the clock as soon as every task waits, so a program that
 //! takes 10 s takes microseconds, and `took` is exactly the virtual time it
-//! took. Its timestamps (`Console::clock`) follow the same clock.
+//! took. Its timestamps (`Console::clock`) follow the same clock, and
+//! [`Run::schedule`] lists each printed line with the second it was printed
+//! at, so one assertion checks both what a program prints and its timing
+//! claims ("Timer Long ended." at 10 s).
+//!
+//! Network programs talk over loopback TCP on the paused runtime. That is
+//! deterministic because on Linux a loopback write is normally queued at
+//! the other end before the write returns, so the runtime does not see
+//! every task idle (and advance the clock) while a message is in flight.
+//! The tests never put a timeout around network I/O for the same reason.
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -33,7 +33,8 @@ struct Inner {
 
 impl Console {
     /// Prints to the process's stdout (and stderr); the clock starts now.
-    /// Call it inside the runtime, where the runtime's clock is.
+    /// The clock is the runtime's: a program that prints timestamps makes
+    /// its console inside the runtime.
     pub fn stdout() -> Console {
         Console::new(None)
     }
