@@ -6,9 +6,7 @@
 // Each example brings its own copy of `runtime/examples/guide/console.rs`.
 #![allow(clippy::duplicate_mod)]
 
-// runtime::io does not re-export the type `lines()` returns.
-use futures_lite::io::Lines;
-use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use runtime::net::{OwnedReadHalf, OwnedWriteHalf, TcpListener};
 use runtime::stream::StreamExt;
 use runtime::time::Instant;
