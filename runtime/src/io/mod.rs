@@ -208,6 +208,28 @@ pub use futures_lite::io::BufReader;
 /// ```
 pub use futures_lite::io::BufWriter;
 
+/// The stream of lines [`AsyncBufReadExt::lines`] returns (without their
+/// `\n` or `\r\n`): asyncio's `async for line in reader`. Named here so a
+/// struct can hold one, as a connection handler holds its client's lines.
+///
+/// ```
+/// use runtime::io::{AsyncBufReadExt, BufReader, Lines};
+/// use runtime::net::UnixStream;
+/// use runtime::stream::StreamExt;
+///
+/// struct Client {
+///     lines: Lines<BufReader<UnixStream>>,
+/// }
+///
+/// runtime::run(async {
+///     let (mut a, b) = UnixStream::pair().unwrap();
+///     runtime::io::AsyncWriteExt::write_all(&mut a, b"hello\r\n").await.unwrap();
+///     let mut client = Client { lines: BufReader::new(b).lines() };
+///     assert_eq!(client.lines.next().await.unwrap().unwrap(), "hello");
+/// });
+/// ```
+pub use futures_lite::io::Lines;
+
 /// Copies everything from `reader` to `writer` until end of stream, and
 /// returns the bytes copied: `shutil.copyfileobj`, or asyncio's
 /// `while data := await reader.read(n): writer.write(data)`.

@@ -118,6 +118,9 @@ impl Context {
         let waker = Waker::from(Arc::new(MainWaker(handle.clone())));
         let mut cx = std::task::Context::from_waker(&waker);
         handle.shared.woken.store(true, Ordering::SeqCst);
+        // Turns that went back to the main future without checking the
+        // driver (see below).
+        let mut turns_without_driver = 0;
         'outer: loop {
             if handle.reset_woken() {
                 if let Poll::Ready(output) = coop::budget(|| future.as_mut().poll(&mut cx)) {
@@ -127,9 +130,19 @@ impl Context {
             for _ in 0..handle.config.event_interval {
                 let Some(task) = self.next_task() else {
                     // Nothing runnable: block until something happens,
-                    // unless the main future is waiting to be polled.
+                    // unless the main future is waiting to be polled. A
+                    // main future that keeps waking itself (a `yield_now`
+                    // loop) still gets I/O and timers checked once in a
+                    // while, as a busy task does: otherwise nothing it
+                    // waits for could ever happen.
                     if !handle.shared.woken.load(Ordering::SeqCst) {
                         self.park(None);
+                        turns_without_driver = 0;
+                    } else if turns_without_driver >= handle.config.event_interval {
+                        self.park(Some(Duration::ZERO));
+                        turns_without_driver = 0;
+                    } else {
+                        turns_without_driver += 1;
                     }
                     continue 'outer;
                 };
@@ -146,6 +159,7 @@ impl Context {
             }
             // A busy loop still checks for I/O once in a while.
             self.park(Some(Duration::ZERO));
+            turns_without_driver = 0;
         }
     }
 

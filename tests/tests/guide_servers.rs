@@ -1,0 +1,211 @@
+//! The server programs of the asyncio guides, ported in
+//! `runtime/examples/`: each test binds 127.0.0.1:0, runs the server as a
+//! task on a paused runtime, talks to it, checks what it printed and
+//! answered, then stops it by cancelling the task.
+
+// Each example brings its own copy of `runtime/examples/guide/console.rs`.
+#![allow(clippy::duplicate_mod)]
+
+use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use runtime::net::{OwnedReadHalf, OwnedWriteHalf, TcpListener};
+use runtime::stream::StreamExt;
+use runtime::time::Instant;
+use std::net::SocketAddr;
+use tests::{http_get, lines, run_paused, secs};
+
+#[path = "../../runtime/examples/tcp_hello_server.rs"]
+#[allow(dead_code)] // its `main`
+mod tcp_hello_server;
+
+#[path = "../../runtime/examples/fastapi_route.rs"]
+#[allow(dead_code)]
+mod fastapi_route;
+
+#[path = "../../runtime/examples/chat_room.rs"]
+#[allow(dead_code)]
+mod chat_room;
+
+/// The body of an HTTP response, after its status line: (status line, body).
+fn status_and_body(response: &str) -> (&str, &str) {
+    let status = response.lines().next().unwrap_or_default();
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, body)
+}
+
+#[test]
+fn tcp_hello_server_says_hello_on_slash_only() {
+    let ((printed, port), _) = run_paused(|| async {
+        let console = tcp_hello_server::console::Console::capture();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = runtime::spawn(tcp_hello_server::program(console.clone(), listener));
+
+        let hello = http_get(addr, "/").await.unwrap();
+        assert_eq!(
+            status_and_body(&hello),
+            ("HTTP/1.0 200 OK", "Hello from aiohttp")
+        );
+        let missing = http_get(addr, "/missing").await.unwrap();
+        assert_eq!(
+            status_and_body(&missing),
+            ("HTTP/1.0 404 Not Found", "404: Not Found")
+        );
+
+        server.abort();
+        assert!(server.await.unwrap_err().is_cancelled());
+        (console.captured(), addr.port())
+    });
+    assert_eq!(
+        printed,
+        lines(&[&format!("Server started at http://localhost:{port}")])
+    );
+}
+
+#[test]
+fn fastapi_route_serves_concurrent_requests_in_one_second() {
+    let ((printed, addr), took) = run_paused(|| async {
+        let console = fastapi_route::console::Console::capture();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = runtime::spawn(fastapi_route::program(console.clone(), listener));
+
+        // Five clients at once: each request sleeps 1 s, concurrently.
+        let start = Instant::now();
+        let clients = (0..5).map(|_| runtime::spawn(http_get(addr, "/")));
+        for response in runtime::task::gather(clients).await {
+            let response = response.unwrap().unwrap();
+            assert_eq!(
+                status_and_body(&response),
+                ("HTTP/1.0 200 OK", r#"{"message":"Hello from FastAPI"}"#)
+            );
+            assert!(response.contains("Content-Type: application/json\r\n"));
+        }
+        assert_eq!(start.elapsed(), secs(1.0));
+
+        let missing = http_get(addr, "/nope").await.unwrap();
+        assert_eq!(
+            status_and_body(&missing),
+            ("HTTP/1.0 404 Not Found", r#"{"detail":"Not Found"}"#)
+        );
+        server.abort();
+        (console.captured(), addr)
+    });
+    assert_eq!(took, secs(1.0));
+    assert_eq!(
+        printed,
+        lines(&[&format!("Serving the app at http://{addr}")])
+    );
+}
+
+/// A chat room member: a connection, read line by line.
+struct Member {
+    lines: Lines<BufReader<OwnedReadHalf>>,
+    writer: OwnedWriteHalf,
+}
+
+impl Member {
+    /// Connects, gives `name`, and waits until the room announces it.
+    async fn join(addr: SocketAddr, name: &str) -> Member {
+        let (reader, writer) = runtime::net::TcpStream::connect(addr)
+            .await
+            .unwrap()
+            .into_split();
+        let mut member = Member {
+            lines: BufReader::new(reader).lines(),
+            writer,
+        };
+        assert_eq!(
+            member.hear().await.as_deref(),
+            Some("Welcome! What is your name?")
+        );
+        member.say(name).await;
+        assert_eq!(member.hear().await, Some(format!("* {name} joined")));
+        member
+    }
+
+    async fn say(&mut self, line: &str) {
+        self.writer
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .unwrap();
+    }
+
+    /// The next line from the server; `None` once it closed the connection.
+    async fn hear(&mut self) -> Option<String> {
+        self.lines.next().await.map(Result::unwrap)
+    }
+}
+
+#[test]
+fn chat_room_relays_messages_and_disconnects_everyone_when_stopped() {
+    let ((printed, addr), _) = run_paused(|| async {
+        let console = chat_room::console::Console::capture();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = runtime::spawn(chat_room::program(console.clone(), listener));
+
+        let mut alice = Member::join(addr, "alice").await;
+        let mut bob = Member::join(addr, "bob").await;
+        assert_eq!(alice.hear().await.as_deref(), Some("* bob joined"));
+
+        alice.say("hi bob").await;
+        assert_eq!(bob.hear().await.as_deref(), Some("alice: hi bob"));
+        bob.say("hello alice").await;
+        bob.say("bye").await;
+        assert_eq!(alice.hear().await.as_deref(), Some("bob: hello alice"));
+        assert_eq!(alice.hear().await.as_deref(), Some("bob: bye"));
+
+        let mut carol = Member::join(addr, "carol").await;
+        assert_eq!(alice.hear().await.as_deref(), Some("* carol joined"));
+        assert_eq!(bob.hear().await.as_deref(), Some("* carol joined"));
+
+        drop(bob); // hangs up
+        assert_eq!(alice.hear().await.as_deref(), Some("* bob left"));
+        assert_eq!(carol.hear().await.as_deref(), Some("* bob left"));
+
+        // Stopping the server cancels the client tasks: their sockets close.
+        server.abort();
+        assert!(server.await.unwrap_err().is_cancelled());
+        assert_eq!(alice.hear().await, None);
+        assert_eq!(carol.hear().await, None);
+        assert!(runtime::net::TcpStream::connect(addr).await.is_err());
+        (console.captured(), addr)
+    });
+    assert_eq!(
+        printed,
+        lines(&[
+            &format!("Chat room open on {addr}"),
+            "alice joined",
+            "bob joined",
+            "alice: hi bob",
+            "bob: hello alice",
+            "bob: bye",
+            "carol joined",
+            "bob left",
+        ])
+    );
+}
+
+#[test]
+fn chat_room_member_leaving_before_giving_a_name_is_never_announced() {
+    let (printed, _) = run_paused(|| async {
+        let console = chat_room::console::Console::capture();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = runtime::spawn(chat_room::program(console.clone(), listener));
+
+        let shy = runtime::net::TcpStream::connect(addr).await.unwrap();
+        drop(shy);
+        let mut alice = Member::join(addr, "alice").await;
+        alice.say("anyone?").await;
+        drop(alice);
+        // Wait until the server has seen alice leave.
+        while !console.captured().ends_with("alice left\n") {
+            runtime::yield_now().await;
+        }
+        server.abort();
+        console.captured()
+    });
+    let printed: Vec<&str> = printed.lines().skip(1).collect();
+    assert_eq!(printed, ["alice joined", "alice: anyone?", "alice left"]);
+}
