@@ -5,9 +5,9 @@
 //! Run: `cargo bench -p benches --bench sync`. Results and ratios are in
 //! `BENCHMARKS.md` (`## sync`).
 //!
-//! The executor is a tokio multi-thread runtime with 2 workers for now (our
-//! runtime does not exist yet); everything executor-specific is in `exec`,
-//! so switching means editing that module only.
+//! The executor is our multi-thread runtime with 2 workers for all three
+//! (the primitives are runtime-agnostic); everything executor-specific is in
+//! `exec`, so measuring on another executor means editing that module only.
 
 use std::hint::black_box;
 use std::pin::pin;

@@ -26,6 +26,17 @@ fn median_ns(path: &Path) -> Option<f64> {
     rest[start..end].trim().parse().ok()
 }
 
+/// The median of one benchmark: `<bench>/new/estimates.json`, or, for a
+/// benchmark with a parameter (`bench_with_input`), the first parameter's.
+fn bench_median_ns(bench: &Path) -> Option<f64> {
+    median_ns(&bench.join("new/estimates.json")).or_else(|| {
+        let param = subdirs(bench)
+            .into_iter()
+            .find(|n| n != "new" && n != "base")?;
+        median_ns(&bench.join(param).join("new/estimates.json"))
+    })
+}
+
 fn human(ns: f64) -> String {
     if ns >= 1e9 {
         format!("{:.2} s", ns / 1e9)
@@ -73,7 +84,7 @@ fn main() {
         let mut ours = None;
         let mut others = Vec::new();
         for name in subdirs(&dir) {
-            let Some(ns) = median_ns(&dir.join(&name).join("new/estimates.json")) else {
+            let Some(ns) = bench_median_ns(&dir.join(&name)) else {
                 continue;
             };
             if name == "runtime" {

@@ -132,6 +132,8 @@ pub(crate) fn print_to_stderr() -> SlowPollCallback {
 /// Debug-mode settings and state of one runtime.
 pub(crate) struct DebugMode {
     threshold: Duration,
+    /// `threshold` in nanoseconds (saturated), compared on every poll end.
+    threshold_nanos: u64,
     /// Time polls on the coarse clock (8 ns a read, 1–4 ms resolution)
     /// instead of `Instant` (27 ns): fine when the threshold is much
     /// coarser than that resolution.
@@ -163,6 +165,7 @@ impl DebugMode {
     ) -> Arc<DebugMode> {
         Arc::new(DebugMode {
             threshold,
+            threshold_nanos: u64::try_from(threshold.as_nanos()).unwrap_or(u64::MAX),
             coarse: threshold >= COARSE_ENOUGH,
             callback,
             trackers: (0..workers)
@@ -294,12 +297,13 @@ impl DebugMode {
     /// did not already.
     pub(crate) fn end(&self, tracker: &PollTracker, token: PollToken) {
         tracker.seq.store(token.seq + 1, Ordering::Release);
-        let ran = Duration::from_nanos(self.now().saturating_sub(token.started));
-        if ran >= self.threshold && tracker.reported.load(Ordering::Relaxed) != token.seq {
+        // Raw nanoseconds on the hot path; a `Duration` only for a report.
+        let ran = self.now().saturating_sub(token.started);
+        if ran >= self.threshold_nanos && tracker.reported.load(Ordering::Relaxed) != token.seq {
             self.report(&SlowPoll {
                 task_id: token.task_id,
                 location: token.location,
-                duration: ran,
+                duration: Duration::from_nanos(ran),
                 still_running: false,
             });
         }
