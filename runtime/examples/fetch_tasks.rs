@@ -21,44 +21,13 @@
 //! Data two: {'input': 2, 'start_time': '00:00:00', 'end_time': '00:00:03'}
 //! ```
 
-use runtime::time::sleep;
-use std::fmt;
-use std::time::Duration;
-
 #[path = "guide/console.rs"]
 pub mod console;
 use console::Console;
 
-/// The dict `fetch_data` returns; `Display` prints it as Python does.
-struct Data {
-    input: u32,
-    start_time: String,
-    end_time: String,
-}
-
-impl fmt::Display for Data {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{{'input': {}, 'start_time': '{}', 'end_time': '{}'}}",
-            self.input, self.start_time, self.end_time
-        )
-    }
-}
-
-async fn fetch_data(out: Console, input_data: u32) -> Data {
-    out.print("Fetching data...");
-    let start_time = out.clock();
-    // Simulate an asynchronous task using asyncio.sleep.
-    sleep(Duration::from_secs(3)).await;
-    let end_time = out.clock();
-    out.print("Data retrieved.");
-    Data {
-        input: input_data,
-        start_time,
-        end_time,
-    }
-}
+#[path = "guide/fetch.rs"]
+mod fetch;
+use fetch::fetch_data;
 
 /// `async def main()`.
 pub async fn program(out: Console) {
