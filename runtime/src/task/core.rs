@@ -26,7 +26,9 @@
 //!   which only needs a recent value.
 //! * `stage`: the owner of `RUNNING` while the task is not complete; after
 //!   `COMPLETE`, the `JoinHandle` (or the completing task, when there is no
-//!   join interest); and the last reference in `dealloc`.
+//!   join interest); and the last reference in `dealloc`. The future in
+//!   `Stage::Running` is pinned: it is dropped in place (`set_stage`) and
+//!   never moved out; only a `Stage::Finished` output is.
 
 use super::error::JoinError;
 use super::id::{TaskId, TaskMeta};
@@ -35,9 +37,10 @@ use super::state::State;
 use crate::loom::{AtomicU32, AtomicU64, Ordering, UnsafeCell};
 use std::future::Future;
 use std::marker::PhantomPinned;
+use std::mem::ManuallyDrop;
 use std::panic::Location;
 use std::pin::Pin;
-use std::ptr::NonNull;
+use std::ptr::{self, NonNull};
 use std::task::{Context, Poll, Waker};
 
 /// The whole task allocation.
@@ -143,17 +146,43 @@ impl<F: Future, S> Core<F, S> {
         })
     }
 
-    /// Replaces the stage and then drops the old one, so a panicking
-    /// destructor leaves the new stage in place.
+    /// Drops the old stage in place, then writes `stage`.
+    ///
+    /// In place, because the future is pinned: `Pin`'s drop guarantee says a
+    /// pinned value is dropped where it lies, before its memory is reused
+    /// (moving it out first, as `mem::replace` would, breaks self-referential
+    /// futures, and Miri reports it). If the old stage's destructor panics,
+    /// `stage` is still written (over the dropped remains, which are never
+    /// touched again) before the panic goes on, so a caller that catches it
+    /// finds the new stage in place.
     ///
     /// # Safety
     /// The caller has exclusive access to the stage.
     pub(super) unsafe fn set_stage(&self, stage: Stage<F>) {
-        // SAFETY: exclusive access per the caller.
-        let old = self
-            .stage
-            .with_mut(|ptr| unsafe { std::mem::replace(&mut *ptr, stage) });
-        drop(old);
+        /// Writes the new stage when dropped: after the old stage's drop,
+        /// or while its panic unwinds.
+        struct WriteOnDrop<F: Future> {
+            ptr: *mut Stage<F>,
+            stage: ManuallyDrop<Stage<F>>,
+        }
+        impl<F: Future> Drop for WriteOnDrop<F> {
+            fn drop(&mut self) {
+                // SAFETY: `stage` is taken exactly once, here; `ptr` points
+                // to the stage cell, whose old value has been dropped (or
+                // its drop panicked), so overwriting it leaks nothing twice.
+                unsafe { ptr::write(self.ptr, ManuallyDrop::take(&mut self.stage)) }
+            }
+        }
+        self.stage.with_mut(|ptr| {
+            let write = WriteOnDrop {
+                ptr,
+                stage: ManuallyDrop::new(stage),
+            };
+            // SAFETY: exclusive access per the caller; the old stage is
+            // valid and is dropped exactly once, in place.
+            unsafe { ptr::drop_in_place(ptr) };
+            drop(write);
+        });
     }
 
     /// Drops the future or the output, whichever is there.
@@ -180,14 +209,18 @@ impl<F: Future, S> Core<F, S> {
     /// # Safety
     /// The caller has exclusive access to the stage.
     pub(super) unsafe fn take_finished(&self) -> Option<Result<F::Output, JoinError>> {
-        // SAFETY: exclusive access per the caller.
-        let stage = self
-            .stage
-            .with_mut(|ptr| unsafe { std::mem::replace(&mut *ptr, Stage::Consumed) });
-        match stage {
-            Stage::Finished(output) => Some(output),
-            _ => None,
-        }
+        self.stage.with_mut(|ptr| {
+            // SAFETY: exclusive access per the caller.
+            let stage = unsafe { &mut *ptr };
+            // Only an output is moved out; a (pinned) future never is.
+            if !matches!(stage, Stage::Finished(_)) {
+                return None;
+            }
+            match std::mem::replace(stage, Stage::Consumed) {
+                Stage::Finished(output) => Some(output),
+                _ => unreachable!("checked above"),
+            }
+        })
     }
 
     /// Takes the result out.
@@ -195,13 +228,12 @@ impl<F: Future, S> Core<F, S> {
     /// # Safety
     /// The caller has exclusive access to the stage, and the task is complete.
     pub(super) unsafe fn take_output(&self) -> Result<F::Output, JoinError> {
-        // SAFETY: exclusive access per the caller.
-        let stage = self
-            .stage
-            .with_mut(|ptr| unsafe { std::mem::replace(&mut *ptr, Stage::Consumed) });
-        match stage {
-            Stage::Finished(output) => output,
-            _ => panic!("JoinHandle polled after it returned Ready: its output was already taken"),
+        // SAFETY: forwarded from the caller.
+        match unsafe { self.take_finished() } {
+            Some(output) => output,
+            None => {
+                panic!("JoinHandle polled after it returned Ready: its output was already taken")
+            }
         }
     }
 }
