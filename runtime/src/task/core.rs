@@ -20,7 +20,9 @@
 //!   the task belongs to.
 //! * `header.join_waker`: see `state.rs` (`JOIN_WAKER`): the `JoinHandle`
 //!   while the bit is clear and the task is not complete; read-only for the
-//!   completing task while the bit is set; dropped with the cell.
+//!   completing task while the bit is set; after completion and the wake,
+//!   emptied by the `JoinHandle`'s drop, or by the completing task if the
+//!   handle is gone (whatever is left is dropped with the cell).
 //! * `polls`, `waiting`: written only by the owner of `RUNNING` (plain
 //!   relaxed stores, no read-modify-write); read racily by the task dump,
 //!   which only needs a recent value.

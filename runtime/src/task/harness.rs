@@ -190,16 +190,31 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                     core.scheduler.unretrieved_panic(header);
                 }
                 drop(output);
+                // A waker the gone handle left behind: ours too.
+                // SAFETY: no JoinHandle, and we own the completion: nobody
+                // else touches the slot.
+                drop(header.join_waker.with_mut(|slot| unsafe { (*slot).take() }));
             } else if snapshot.is_join_waker_set() {
                 // SAFETY: JOIN_WAKER was set when we completed, so the
-                // JoinHandle does not write the slot any more; reading is
-                // shared with nobody who writes.
+                // JoinHandle does not write the slot until we clear it
+                // below; reading is shared with nobody who writes.
                 header.join_waker.with(|waker| unsafe {
                     (*waker)
                         .as_ref()
                         .expect("JOIN_WAKER set without a waker")
                         .wake_by_ref()
                 });
+                if !header
+                    .state
+                    .unset_join_waker_after_complete()
+                    .is_join_interested()
+                {
+                    // The handle was dropped while we woke it: the slot is
+                    // ours to empty.
+                    // SAFETY: the handle saw JOIN_WAKER set when it let go
+                    // (`drop_join_handle`), so it left the slot to us.
+                    drop(header.join_waker.with_mut(|slot| unsafe { (*slot).take() }));
+                }
             }
         }));
         if let Err(panic) = outcome {
@@ -312,6 +327,19 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 }
                 drop(output);
             }));
+            // Empty the join waker slot now rather than when the cell is
+            // freed (see `state.rs`, `JOIN_WAKER`).
+            if !header
+                .state
+                .unset_join_interested_after_complete()
+                .is_join_waker_set()
+            {
+                // SAFETY: JOIN_WAKER is clear after completion: the
+                // completing task is done with the slot, and nobody else
+                // writes it.
+                let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
+                let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(waker)));
+            }
         }
         self.raw().drop_reference();
     }

@@ -18,6 +18,15 @@
 //! * `JOIN_WAKER`: the join waker slot holds a waker that the task will wake
 //!   on completion. While this bit is clear and the task is not complete, the
 //!   `JoinHandle` alone may write the slot; while it is set, nobody writes it.
+//!   After completion the completing task wakes the waker, then clears the
+//!   bit (`unset_join_waker_after_complete`): from then on the slot belongs
+//!   to the `JoinHandle`, which empties it when dropped
+//!   (`unset_join_interested_after_complete`), or, if the handle is already
+//!   gone, to the completing task, which empties it at once. So a join waker
+//!   never outlives the handle and the completion by long: kept until the
+//!   cell is freed, wakers would hold whole chains of finished tasks alive,
+//!   and the last free would recurse down the chain (a stack overflow for a
+//!   few thousand nested awaits).
 //! * `CANCELLED`: `abort()` or shutdown asked the task to stop; the future is
 //!   dropped at the task's next scheduling point.
 //! * reference count: every `Task`, `Notified`, `Waker` and `JoinHandle`
@@ -299,6 +308,27 @@ impl State {
             s.unset_join_interested();
             Some(s)
         })
+    }
+
+    /// The completing task has woken the join waker: clears `JOIN_WAKER`
+    /// and returns the new state. If it shows no `JOIN_INTEREST`, the
+    /// handle is gone and the caller must empty the slot.
+    pub(super) fn unset_join_waker_after_complete(&self) -> Snapshot {
+        let prev = Snapshot(self.val.fetch_and(!JOIN_WAKER, Ordering::AcqRel));
+        debug_assert!(prev.is_complete());
+        debug_assert!(prev.is_join_waker_set());
+        Snapshot(prev.0 & !JOIN_WAKER)
+    }
+
+    /// The `JoinHandle` is dropped after completion: clears `JOIN_INTEREST`
+    /// and returns the state before. If it shows `JOIN_WAKER` clear, the
+    /// completing task is done with the slot and the caller must empty it;
+    /// if set, the completing task will (it sees no `JOIN_INTEREST`).
+    pub(super) fn unset_join_interested_after_complete(&self) -> Snapshot {
+        let prev = Snapshot(self.val.fetch_and(!JOIN_INTEREST, Ordering::AcqRel));
+        debug_assert!(prev.is_complete());
+        debug_assert!(prev.is_join_interested());
+        prev
     }
 
     /// Adds a reference (a cloned waker, a new `Notified`).

@@ -240,3 +240,110 @@ fn loom_shutdown_races_with_wake() {
         assert_freed(&f.sched);
     });
 }
+
+/// A waker whose clones can be counted (`Arc::strong_count`).
+struct CountedWaker;
+
+impl std::task::Wake for CountedWaker {
+    fn wake(self: std::sync::Arc<Self>) {}
+}
+
+/// Polls `join` once with a fresh counted waker, which the task stores.
+fn register_join_waker(join: &mut JoinHandle<Counted>) -> std::sync::Arc<CountedWaker> {
+    let counted = std::sync::Arc::new(CountedWaker);
+    let waker = Waker::from(counted.clone());
+    assert!(
+        Pin::new(join)
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    drop(waker);
+    assert_eq!(
+        std::sync::Arc::strong_count(&counted),
+        2,
+        "the task keeps a clone"
+    );
+    counted
+}
+
+/// Runs the gated task to completion, returning its own waker, which keeps
+/// the cell alive after completion.
+#[cfg(not(loom))]
+fn complete_keeping_the_cell(f: &Fixture) -> Waker {
+    f.open.store(1, Ordering::SeqCst);
+    let task_waker = f.waker.lock().take().unwrap();
+    task_waker.wake_by_ref();
+    f.sched.run_queue();
+    task_waker
+}
+
+// A join waker kept until the cell is freed would keep the task that
+// awaited the handle alive, and a chain of finished tasks would then be freed
+// recursively (a stack overflow for a few thousand nested awaits, seen under
+// ThreadSanitizer in `rt_spawn::deep_spawn_chain`).
+#[cfg(not(loom))]
+#[test]
+fn join_waker_is_released_when_the_handle_is_dropped_after_completion() {
+    let mut f = spawn_gate();
+    f.sched.run_queue();
+    let counted = register_join_waker(&mut f.join);
+    let task_waker = complete_keeping_the_cell(&f);
+    let join = std::mem::replace(&mut f.join, spawn_gate().join);
+    drop(crate::loom::block_on(join).unwrap());
+    assert_eq!(
+        std::sync::Arc::strong_count(&counted),
+        1,
+        "the join waker outlived the JoinHandle"
+    );
+    drop(task_waker);
+    drop(f.waker.lock().take()); // published by the last poll
+    assert_freed(&f.sched);
+}
+
+#[cfg(not(loom))]
+#[test]
+fn join_waker_of_a_dropped_handle_is_released_at_completion() {
+    let mut f = spawn_gate();
+    f.sched.run_queue();
+    let counted = register_join_waker(&mut f.join);
+    let join = std::mem::replace(&mut f.join, spawn_gate().join);
+    drop(join);
+    let task_waker = complete_keeping_the_cell(&f);
+    assert_eq!(
+        std::sync::Arc::strong_count(&counted),
+        1,
+        "the join waker outlived the completion of a task nobody joins"
+    );
+    drop(task_waker);
+    drop(f.waker.lock().take()); // published by the last poll
+    assert_freed(&f.sched);
+}
+
+#[test]
+fn loom_join_handle_drop_races_with_waking_completion() {
+    crate::loom::model(|| {
+        let mut f = spawn_gate();
+        f.sched.run_queue();
+        let counted = register_join_waker(&mut f.join);
+        f.open.store(1, Ordering::SeqCst);
+        let task_waker = f.waker.lock().take().unwrap();
+        let Fixture {
+            sched,
+            join,
+            waker,
+            drops,
+            ..
+        } = f;
+        // The handle goes while the completing task wakes its waker: the
+        // slot is emptied by exactly one of them, never both, never used
+        // after it is emptied (loom checks the cell's accesses).
+        let dropper = thread::spawn(move || drop(join));
+        task_waker.wake();
+        sched.run_queue();
+        dropper.join().unwrap();
+        assert_eq!(drops.load(Ordering::SeqCst), 2);
+        drop(waker.lock().take());
+        assert_freed(&sched);
+        assert_eq!(std::sync::Arc::strong_count(&counted), 1);
+    });
+}
