@@ -84,14 +84,7 @@ fn a_completed_future_is_dropped_where_it_was_polled() {
 #[test]
 fn an_aborted_future_is_dropped_where_it_was_polled() {
     for (name, rt) in all_runtimes() {
-        let (future, here, elsewhere) = StaysPut::new(false);
-        let task = rt.spawn(future);
-        rt.block_on(async {
-            // Let the task be polled once.
-            while !is_polled(&task) {
-                runtime::yield_now().await;
-            }
-        });
+        let (task, here, elsewhere) = spawn_pending_and_poll(&rt);
         task.abort();
         assert!(rt.block_on(task).unwrap_err().is_cancelled(), "{name}");
         assert_in_place(&name, &here, &elsewhere);
@@ -101,16 +94,28 @@ fn an_aborted_future_is_dropped_where_it_was_polled() {
 #[test]
 fn a_future_dropped_at_shutdown_is_dropped_where_it_was_polled() {
     for (name, rt) in all_runtimes() {
-        let (future, here, elsewhere) = StaysPut::new(false);
-        let task = rt.spawn(future);
-        rt.block_on(async {
-            while !is_polled(&task) {
-                runtime::yield_now().await;
-            }
-        });
+        let (_task, here, elsewhere) = spawn_pending_and_poll(&rt);
         drop(rt);
         assert_in_place(&name, &here, &elsewhere);
     }
+}
+
+/// Spawns a `StaysPut` that stays pending, and waits until it was polled.
+fn spawn_pending_and_poll(
+    rt: &runtime::Runtime,
+) -> (
+    runtime::task::JoinHandle<()>,
+    Arc<AtomicUsize>,
+    Arc<AtomicUsize>,
+) {
+    let (future, here, elsewhere) = StaysPut::new(false);
+    let task = rt.spawn(future);
+    rt.block_on(async {
+        while !is_polled(&task) {
+            runtime::yield_now().await;
+        }
+    });
+    (task, here, elsewhere)
 }
 
 /// Whether the task has been polled at least once (the dump counts polls).
