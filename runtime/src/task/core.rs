@@ -215,13 +215,13 @@ impl<F: Future, S> Core<F, S> {
             // SAFETY: exclusive access per the caller.
             let stage = unsafe { &mut *ptr };
             // Only an output is moved out; a (pinned) future never is.
-            if !matches!(stage, Stage::Finished(_)) {
+            let Stage::Finished(_) = stage else {
                 return None;
-            }
-            match std::mem::replace(stage, Stage::Consumed) {
-                Stage::Finished(output) => Some(output),
-                _ => unreachable!("checked above"),
-            }
+            };
+            let Stage::Finished(output) = std::mem::replace(stage, Stage::Consumed) else {
+                unreachable!("checked above")
+            };
+            Some(output)
         })
     }
 

@@ -311,7 +311,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
 
     /// `JoinHandle::drop`: consumes the handle's reference.
     pub(super) fn drop_join_handle(self) {
-        if self.header().state.unset_join_interested().is_err() {
+        if let Err(snapshot) = self.header().state.unset_join_interested() {
             // Completed: the output is ours to drop. A panicking destructor
             // must not unwind out of the JoinHandle's drop.
             let core = self.core();
@@ -328,11 +328,14 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 drop(output);
             }));
             // Empty the join waker slot now rather than when the cell is
-            // freed (see `state.rs`, `JOIN_WAKER`).
-            if !header
-                .state
-                .unset_join_interested_after_complete()
-                .is_join_waker_set()
+            // freed (see `state.rs`, `JOIN_WAKER`). With JOIN_WAKER already
+            // clear (the common case) the slot is ours without another
+            // atomic operation; else hand over through JOIN_INTEREST.
+            if !snapshot.is_join_waker_set()
+                || !header
+                    .state
+                    .unset_join_interested_after_complete()
+                    .is_join_waker_set()
             {
                 // SAFETY: JOIN_WAKER is clear after completion: the
                 // completing task is done with the slot, and nobody else

@@ -20,9 +20,10 @@
 //!   `JoinHandle` alone may write the slot; while it is set, nobody writes it.
 //!   After completion the completing task wakes the waker, then clears the
 //!   bit (`unset_join_waker_after_complete`): from then on the slot belongs
-//!   to the `JoinHandle`, which empties it when dropped
-//!   (`unset_join_interested_after_complete`), or, if the handle is already
-//!   gone, to the completing task, which empties it at once. So a join waker
+//!   to the `JoinHandle`, which empties it when dropped. A handle dropped
+//!   while the bit is still set clears `JOIN_INTEREST` instead
+//!   (`unset_join_interested_after_complete`), and then, if the bit was
+//!   still set, the completing task empties the slot after waking. So a join waker
 //!   never outlives the handle and the completion by long: kept until the
 //!   cell is freed, wakers would hold whole chains of finished tasks alive,
 //!   and the last free would recurse down the chain (a stack overflow for a
@@ -320,7 +321,8 @@ impl State {
         Snapshot(prev.0 & !JOIN_WAKER)
     }
 
-    /// The `JoinHandle` is dropped after completion: clears `JOIN_INTEREST`
+    /// The `JoinHandle` is dropped after completion while `JOIN_WAKER` was
+    /// still set (the completing task is waking it): clears `JOIN_INTEREST`
     /// and returns the state before. If it shows `JOIN_WAKER` clear, the
     /// completing task is done with the slot and the caller must empty it;
     /// if set, the completing task will (it sees no `JOIN_INTEREST`).
