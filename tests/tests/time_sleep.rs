@@ -4,8 +4,9 @@
 use runtime::time::{Instant, Sleep, sleep, sleep_until};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Poll, Wake, Waker};
 use std::time::Duration;
-use tests::{Either, all_runtimes, paused, poll_noop, race, scaled};
+use tests::{CountingWaker, Either, all_runtimes, paused, poll_noop, poll_once, race, scaled};
 
 const _: () = {
     const fn assert_auto_traits<T: Send + Sync + Unpin>() {}
@@ -276,6 +277,133 @@ fn reset_keeps_the_waker() {
         let at = start + Duration::from_secs(3);
         Pin::new(&mut *shared.lock().unwrap()).reset(at);
         assert_eq!(waiter.await.unwrap(), at);
+    });
+}
+
+/// The timer fired (the driver took the waker to wake it) and the sleep is
+/// reset before it is polled again: the task is still woken at the new
+/// deadline. (The entry used to lose its waker at the fire, so the re-armed
+/// timer woke nobody.)
+#[test]
+fn reset_after_an_unobserved_fire_keeps_the_waker() {
+    let rt = paused();
+    rt.block_on(async {
+        let (count, waker) = CountingWaker::new();
+        let start = Instant::now();
+        let mut s = sleep(Duration::from_secs(1));
+        assert!(poll_once(Pin::new(&mut s), &waker).is_pending());
+        runtime::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(count.count(), 1, "the fire wakes the task");
+        // Reset without polling: the fire is not observed.
+        Pin::new(&mut s).reset(start + Duration::from_secs(3));
+        runtime::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(count.count(), 1, "woken before the new deadline");
+        runtime::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(count.count(), 2, "the reset timer woke nobody");
+        assert!(poll_once(Pin::new(&mut s), &waker).is_ready());
+    });
+}
+
+/// The same from a task: woken by the fire, it resets the sleep (without
+/// polling it) and waits; it must be woken at the new deadline, not left
+/// for the 60 s timeout.
+#[test]
+fn reset_in_the_wakeup_of_a_fire_wakes_at_the_new_deadline() {
+    let rt = paused();
+    rt.block_on(async {
+        let start = Instant::now();
+        let again = start + Duration::from_secs(3);
+        let waiter = runtime::spawn(async move {
+            let mut s = sleep(Duration::from_secs(1));
+            let mut polls = 0;
+            std::future::poll_fn(|cx| {
+                polls += 1;
+                match polls {
+                    1 => Pin::new(&mut s).poll(cx),
+                    2 => {
+                        // Woken by the fire: move the deadline instead.
+                        assert_eq!(Instant::now(), start + Duration::from_secs(1));
+                        Pin::new(&mut s).reset(again);
+                        Poll::Pending
+                    }
+                    _ => Pin::new(&mut s).poll(cx),
+                }
+            })
+            .await;
+            Instant::now()
+        });
+        let woke = runtime::time::timeout(Duration::from_secs(60), waiter)
+            .await
+            .expect("the reset sleep never woke its task")
+            .unwrap();
+        assert_eq!(woke, again);
+    });
+}
+
+/// A waker that panics when woken.
+struct PanickingWaker;
+
+impl Wake for PanickingWaker {
+    fn wake(self: Arc<Self>) {
+        panic!("deliberate: a waker that panics (time_sleep test)");
+    }
+}
+
+/// Timers firing together, the first with a waker that panics: the others
+/// of the batch are still woken, and the panic does not escape `advance`.
+/// (It used to unwind out of the driver's wake loop, dropping the wakers
+/// it had not reached.)
+#[test]
+fn a_panicking_waker_does_not_lose_the_rest_of_its_batch() {
+    let rt = paused();
+    rt.block_on(async {
+        let at = Instant::now() + Duration::from_secs(1);
+        // Registered first, so first in the batch.
+        let mut doomed = sleep_until(at);
+        let bad = Waker::from(Arc::new(PanickingWaker));
+        assert!(poll_once(Pin::new(&mut doomed), &bad).is_pending());
+        let counters: Vec<_> = (0..3)
+            .map(|_| {
+                let (count, waker) = CountingWaker::new();
+                let mut s = sleep_until(at);
+                assert!(poll_once(Pin::new(&mut s), &waker).is_pending());
+                (count, s)
+            })
+            .collect();
+        let advanced = std::panic::AssertUnwindSafe(runtime::time::advance(Duration::from_secs(1)));
+        let escaped = futures_lite::FutureExt::catch_unwind(advanced)
+            .await
+            .is_err();
+        let woken: Vec<usize> = counters.iter().map(|(count, _)| count.count()).collect();
+        assert_eq!(woken, [1, 1, 1], "wakers after the panicking one were lost");
+        assert!(!escaped, "the waker's panic escaped the driver");
+        drop(doomed);
+    });
+}
+
+/// The same through the driver's own park (auto-advance on the paused
+/// clock): the panic does not take the runtime down, and the tasks whose
+/// timers fired in the same batch complete.
+#[test]
+fn a_panicking_waker_does_not_stop_the_driver() {
+    let rt = paused();
+    rt.block_on(async {
+        let at = Instant::now() + Duration::from_secs(1);
+        let mut doomed = sleep_until(at);
+        let bad = Waker::from(Arc::new(PanickingWaker));
+        assert!(poll_once(Pin::new(&mut doomed), &bad).is_pending());
+        let tasks: Vec<_> = (0..3)
+            .map(|_| {
+                runtime::spawn(async move {
+                    sleep_until(at).await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), at);
+        }
+        drop(doomed);
     });
 }
 

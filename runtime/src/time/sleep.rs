@@ -196,8 +196,16 @@ impl Sleep {
     /// Moves the deadline, whether or not the sleep already completed (it
     /// then runs again): asyncio's `Timeout.reschedule(when)`.
     ///
-    /// A registered timer keeps the waker of its last poll, so the task is
-    /// woken at the new deadline even if it does not poll in between.
+    /// A sleep that is waiting (polled, and `Pending`) keeps the waker of
+    /// its last poll, even once its timer has fired and until a poll
+    /// observes that: the task is woken at the new deadline without
+    /// polling the sleep in between (say it was woken by the fire and
+    /// moved the deadline instead). A sleep with no waker to keep must be
+    /// polled after the reset to be woken: one never polled, one that
+    /// completed, one that was already due at its first poll (it woke its
+    /// task at once instead of registering), and one whose deadline was
+    /// too far away to ever fire when polled, or was reset to such a
+    /// deadline (which releases the timer).
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread", start_paused = true)] async fn main() {

@@ -43,6 +43,9 @@ pub(super) struct Entry {
     /// Registration order: breaks ties between equal deadlines (first
     /// registered fires first).
     pub(super) seq: u64,
+    /// The task to wake: the waker of the owner's last poll. Kept while
+    /// the entry is fired and not yet released, so a reset before the
+    /// owner observes the fire re-arms the timer with it.
     pub(super) waker: Option<Waker>,
     /// Links of the wheel slot list (or, for free slots, `next` links the
     /// free list).

@@ -29,13 +29,21 @@
 //! * Each operation takes the lock for a few dozen nanoseconds; firing
 //!   hands the wakers out in batches of [`FIRE_BATCH`] and wakes them with
 //!   the lock released, so registrations from other threads interleave.
+//!   A waker that panics is contained (see `wake_all`): the rest of its
+//!   batch is still woken and the driver keeps running.
 //!
 //! # Firing versus cancelling
 //!
 //! An entry is either placed (wheel slot or heap), fired, or free; every
 //! transition happens under the lock. `process` moves a due entry to
-//! *fired* and takes its waker; the `Sleep` finds it fired at its next poll
-//! and frees it, or frees it when dropped. A `Sleep` polled after its
+//! *fired* and wakes a clone of its waker; the `Sleep` finds it fired at
+//! its next poll and frees it, or frees it when dropped. Until then the
+//! entry keeps its waker: a `Sleep::reset` in between (the task woke up
+//! and moved the deadline without polling the sleep) places the entry
+//! again *with* that waker, so the task is woken at the new deadline. Had
+//! the fire taken the waker, the re-armed timer would wake nobody. The
+//! price is one waker clone per fire (a reference-count increment for the
+//! runtime's own wakers), no allocation. A `Sleep` polled after its
 //! deadline but before the driver got to it sees the deadline itself
 //! (`EntryState::Expired`) and frees the entry, so a task woken for some
 //! other reason does not wait for the driver. A `Sleep` dropped while
@@ -300,9 +308,7 @@ impl Handle {
             }
             bump(&self.fired, wakers.len() as u64);
             drop(shared);
-            for waker in wakers.drain(..) {
-                waker.wake();
-            }
+            wake_all(&mut wakers);
             if !more {
                 return;
             }
@@ -313,15 +319,14 @@ impl Handle {
     /// The runtime shuts down: every timer is released and its task woken;
     /// a `Sleep` polled after this panics, saying so.
     pub(crate) fn shutdown(&self) {
-        let mut wakers = Vec::new();
+        let (mut wakers, mut released) = (Vec::new(), Vec::new());
         {
             let mut shared = self.shared.lock();
             shared.is_shutdown = true;
-            shared.wheel.drain(&mut wakers);
+            shared.wheel.drain(&mut wakers, &mut released);
         }
-        for waker in wakers {
-            waker.wake();
-        }
+        drop(released);
+        wake_all(&mut wakers);
     }
 
     // ----- counters, for metrics and tests -----
@@ -368,6 +373,26 @@ impl Shared {
         } else {
             false
         }
+    }
+}
+
+/// Wakes (and empties) a batch of fired timers' wakers, with the lock
+/// released. A waker runs the code of whoever polled the `Sleep`; one that
+/// panics must neither cost the rest of the batch their wake-up (their
+/// entries are already marked fired: nothing would wake them later) nor
+/// unwind out of the driver, which runs in a worker's park (a worker
+/// would die) or in `time::advance` (some unrelated task would fail). So
+/// each wake runs under `catch_unwind` and a panic is contained: the panic
+/// hook has already reported it (on stderr, by default), the other wakers
+/// are woken, and the driver carries on. (A guard that wakes the rest in
+/// its `Drop`, as `runtime-sync`'s `WakeList` does, would still let the
+/// panic take the worker down, and a second panicking waker in the same
+/// batch would then panic during unwinding: an abort.) `catch_unwind`
+/// costs nothing unless a panic happens.
+fn wake_all(wakers: &mut Vec<Waker>) {
+    for waker in wakers.drain(..) {
+        let woken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
+        drop(woken);
     }
 }
 

@@ -88,6 +88,54 @@ fn loom_poll_racing_fire() {
     });
 }
 
+/// `Sleep::reset` racing the fire of its timer, with no poll of the sleep
+/// in between (the task moves the deadline without looking at the sleep):
+/// whichever goes first, the task is woken once the new deadline comes. If
+/// the reset goes first, the entry moves and the first advance fires
+/// nothing; if the fire goes first, it wakes the task for the old deadline
+/// and the reset re-arms the fired entry, which must still hold the waker.
+///
+/// Checked to fail (the "not woken at the new deadline" assertion, in the
+/// interleavings where the fire goes first) with the fire *taking* the
+/// entry's waker instead of waking a clone, i.e. `Wheel::poll` doing
+/// `fired.extend(entry.waker.take())` in place of
+/// `fired.extend(clone_waker(&mut entry.waker))`: the code before this
+/// model, under which a reset fired timer woke nobody.
+#[test]
+fn loom_reset_racing_fire() {
+    crate::loom::model(|| {
+        let handle = Arc::new(Handle::new());
+        assert!(handle.pause());
+        let start = handle.now_ns();
+        let (count, waker) = counting();
+        let key = handle.register(start + 1, &waker).key;
+        // A `Sleep` keeps only its key: the waker lives in the entry.
+        drop(waker);
+        let driver = {
+            let handle = handle.clone();
+            thread::spawn(move || handle.advance(std::time::Duration::from_nanos(1)))
+        };
+        let reset = handle
+            .reset(key, start + 2)
+            .expect("the entry is not released");
+        assert!(!reset.unpark, "no owner is parked");
+        driver.join().unwrap();
+        // 1 if the fire went first (woken for the old deadline), else 0.
+        let before = count.0.load(Ordering::SeqCst);
+        assert!(before <= 1);
+        handle.advance(std::time::Duration::from_nanos(1)); // the new deadline
+        assert_eq!(
+            count.0.load(Ordering::SeqCst),
+            before + 1,
+            "not woken at the new deadline"
+        );
+        let (_, other) = counting();
+        assert_eq!(handle.poll_entry(key, &other), EntryState::Fired);
+        assert_eq!(handle.entries().0, 0);
+        assert_eq!(handle.timers_pending(), 0);
+    });
+}
+
 /// A timer registered while the driver's owner goes to sleep: it is never
 /// slept through. If the registration lost the wake-up, the owner would
 /// block forever and loom would report a deadlock.
@@ -175,4 +223,105 @@ fn shutdown_releases_every_timer() {
         handle.time.poll_entry(key, &waker)
     }));
     assert!(polled.is_err());
+}
+
+/// A waker that panics when woken.
+#[cfg(not(loom))]
+struct PanicWaker;
+
+#[cfg(not(loom))]
+impl Wake for PanicWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        panic!("deliberate: a waker that panics (driver::time test)");
+    }
+}
+
+/// Not a model: timers firing in one batch, the first two with wakers that
+/// panic. The rest of the batch is still woken (their entries are already
+/// marked fired: nothing else would wake them), and the panics do not
+/// escape `process` (it runs in a worker's park).
+#[cfg(not(loom))]
+#[test]
+fn panicking_wakers_do_not_cost_the_rest_of_their_batch() {
+    let handle = Handle::new();
+    let bad = Waker::from(std::sync::Arc::new(PanicWaker));
+    // Due at once, registered first: the head of the batch.
+    let _ = handle.register(0, &bad);
+    let _ = handle.register(0, &bad);
+    let counters: Vec<_> = (0..3)
+        .map(|_| {
+            let (count, waker) = counting();
+            let _ = handle.register(0, &waker);
+            count
+        })
+        .collect();
+    let processed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle.process()));
+    let woken: Vec<usize> = counters
+        .iter()
+        .map(|c| c.0.load(Ordering::SeqCst))
+        .collect();
+    assert_eq!(
+        woken,
+        [1, 1, 1],
+        "wakers after the panicking ones were lost"
+    );
+    assert!(processed.is_ok(), "a waker's panic escaped the driver");
+    assert_eq!(handle.timers_fired(), 5);
+    assert_eq!(handle.timers_pending(), 0);
+}
+
+/// Not a model: at shutdown a timer that fired (its entry, not yet
+/// released, still holds the waker in case of a reset) is released without
+/// being woken again; one that had not fired is woken.
+#[cfg(not(loom))]
+#[test]
+fn shutdown_wakes_only_timers_that_had_not_fired() {
+    let (mut driver, handle) = Driver::new().unwrap();
+    let (fired, fired_waker) = counting();
+    let (pending, pending_waker) = counting();
+    let _ = handle.time.register(0, &fired_waker);
+    let _ = handle.time.register(super::NEVER - 1, &pending_waker);
+    handle.time.process();
+    assert_eq!(fired.0.load(Ordering::SeqCst), 1);
+    driver.shutdown(&handle);
+    assert_eq!(fired.0.load(Ordering::SeqCst), 1, "woken again at shutdown");
+    assert_eq!(pending.0.load(Ordering::SeqCst), 1);
+    assert_eq!(handle.time.entries().0, 0);
+}
+
+/// Not a model: a waker whose clone panics when the driver clones it to
+/// fire its timer. The panic is contained and the timer still fires: the
+/// entry hands its own waker over.
+#[cfg(not(loom))]
+#[test]
+fn a_waker_whose_clone_panics_still_fires() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::{RawWaker, RawWakerVTable};
+
+    static CLONES: AtomicUsize = AtomicUsize::new(0);
+    static WAKES: AtomicUsize = AtomicUsize::new(0);
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake, noop);
+    fn clone(_: *const ()) -> RawWaker {
+        // The first clone is the registration's; the second, the fire's.
+        if CLONES.fetch_add(1, Ordering::SeqCst) == 1 {
+            panic!("deliberate: a waker clone that panics (driver::time test)");
+        }
+        RawWaker::new(std::ptr::null(), &VTABLE)
+    }
+    fn wake(_: *const ()) {
+        WAKES.fetch_add(1, Ordering::SeqCst);
+    }
+    fn noop(_: *const ()) {}
+
+    // SAFETY: the vtable's functions ignore the data pointer (null) and
+    // only touch atomics, so they are sound to call from any thread, any
+    // number of times.
+    let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };
+    let handle = Handle::new();
+    let key = handle.register(0, &waker).key;
+    let processed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle.process()));
+    assert!(processed.is_ok(), "the clone's panic escaped the driver");
+    assert_eq!(WAKES.load(Ordering::SeqCst), 1, "the timer did not fire");
+    assert_eq!(handle.poll_entry(key, &waker), EntryState::Fired);
+    assert_eq!(handle.entries().0, 0);
 }

@@ -191,7 +191,8 @@ impl Wheel {
     }
 
     /// Moves a registered (or fired, not yet released) entry to a new
-    /// deadline. False if the key is gone.
+    /// deadline, with the waker it holds: a fired entry still has the one
+    /// it was fired with (see `poll`). False if the key is gone.
     pub(crate) fn reset(&mut self, key: Key, deadline: u64) -> bool {
         let Some(entry) = self.slab.get(key) else {
             return false;
@@ -246,7 +247,8 @@ impl Wheel {
     }
 
     /// Fires, in deadline order, up to `max` timers whose deadline is at or
-    /// before `now`; pushes their wakers to `fired`. True if more are due.
+    /// before `now`; pushes clones of their wakers to `fired` (each entry
+    /// keeps its own until released). True if more are due.
     pub(crate) fn poll(&mut self, now: u64, fired: &mut Vec<Waker>, max: usize) -> bool {
         let now_tick = tick_of(now);
         // Move everything the wheel has reached into the heap first, so the
@@ -266,12 +268,15 @@ impl Wheel {
             if fired.len() >= max {
                 return true;
             }
-            self.heap.pop();
+            // The entry keeps its waker until its owner observes the fire
+            // (a poll, or the drop): a reset before then re-arms the timer
+            // with it, so the task is woken at the new deadline without
+            // having to poll in between. The driver wakes a clone.
             let entry = self.slab.at_mut(item.index);
+            let waker = clone_waker(&mut entry.waker);
+            self.heap.pop();
             entry.place = Place::Fired;
-            if let Some(waker) = entry.waker.take() {
-                fired.push(waker);
-            }
+            fired.extend(waker);
             self.pending -= 1;
         }
         false
@@ -293,14 +298,17 @@ impl Wheel {
         next.filter(|&d| d != NEVER)
     }
 
-    /// Releases every entry (shutdown); their wakers go to `wakers`.
-    pub(crate) fn drain(&mut self, wakers: &mut Vec<Waker>) {
+    /// Releases every entry (shutdown): the wakers of the timers that had
+    /// not fired go to `wake`; those of fired ones (their tasks were woken
+    /// then) to `release`, to be dropped outside the lock.
+    pub(crate) fn drain(&mut self, wake: &mut Vec<Waker>, release: &mut Vec<Waker>) {
         let live: Vec<u32> = self.slab.live_indices().collect();
         for index in live {
             let entry = self.slab.at_mut(index);
+            let fired = entry.place == Place::Fired;
             entry.place = Place::Fired;
             if let Some(waker) = self.slab.free(index) {
-                wakers.push(waker);
+                if fired { &mut *release } else { &mut *wake }.push(waker);
             }
         }
         for level in self.levels.iter_mut() {
@@ -467,6 +475,17 @@ impl Wheel {
             index = next;
         }
     }
+}
+
+/// A clone of a fired entry's waker, for the driver to wake. Cloning runs
+/// the waker's own code, under the driver's lock, before the entry is
+/// touched. Should it panic, the panic is contained like a panicking wake
+/// (see `wake_all` in `mod.rs`) and the entry hands its waker over instead
+/// (a reset then re-arms it with none): the timer still fires, and nothing
+/// unwinds out of the driver.
+fn clone_waker(waker: &mut Option<Waker>) -> Option<Waker> {
+    let cloned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.clone()));
+    cloned.unwrap_or_else(|_| waker.take())
 }
 
 #[cfg(test)]
