@@ -63,9 +63,14 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                     TransitionToIdle::OkNotified => {
                         // Woken during its own poll (yield_now, or a resource
                         // that was ready at once): to the back of the queue.
-                        // SAFETY: the poller's reference is carried over.
+                        // SAFETY: the transition added the reference the
+                        // `Notified` owns.
                         let notified = unsafe { Notified::from_raw(self.raw()) };
                         self.core().scheduler.yield_now(notified);
+                        // Only now: once queued, another worker may run the
+                        // task to completion while `yield_now` still reads
+                        // the scheduler handle in the cell.
+                        self.raw().drop_reference();
                     }
                     TransitionToIdle::OkDealloc => self.dealloc(),
                     TransitionToIdle::Cancelled => {
@@ -180,21 +185,25 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         });
 
         let snapshot = header.state.transition_to_complete();
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            if !snapshot.is_join_interested() {
-                // Nobody will read the output: drop it here. The JoinHandle
-                // is gone, so the stage is ours.
-                // SAFETY: COMPLETE without join interest: exclusive access.
-                let output = unsafe { core.take_output() };
-                if output.as_ref().is_err_and(JoinError::is_panic) {
-                    core.scheduler.unretrieved_panic(header);
-                }
-                drop(output);
-                // A waker the gone handle left behind: ours too.
-                // SAFETY: no JoinHandle, and we own the completion: nobody
-                // else touches the slot.
-                drop(header.join_waker.with_mut(|slot| unsafe { (*slot).take() }));
-            } else if snapshot.is_join_waker_set() {
+        // Each step that runs user code (an output's destructor, a join
+        // waker) is caught on its own, so a panic in one never skips the
+        // bookkeeping after it: the join waker slot is always handed back.
+        if !snapshot.is_join_interested() {
+            // Nobody will read the output: drop it here. The JoinHandle is
+            // gone, so the stage is ours.
+            // SAFETY: COMPLETE without join interest: exclusive access.
+            let output = unsafe { core.take_output() };
+            if output.as_ref().is_err_and(JoinError::is_panic) {
+                core.scheduler.unretrieved_panic(header);
+            }
+            self.catch_unhandled(|| drop(output));
+            // A waker the gone handle left behind: ours too.
+            // SAFETY: no JoinHandle, and we own the completion: nobody else
+            // touches the slot.
+            let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
+            self.catch_unhandled(|| drop(waker));
+        } else if snapshot.is_join_waker_set() {
+            self.catch_unhandled(|| {
                 // SAFETY: JOIN_WAKER was set when we completed, so the
                 // JoinHandle does not write the slot until we clear it
                 // below; reading is shared with nobody who writes.
@@ -204,26 +213,35 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                         .expect("JOIN_WAKER set without a waker")
                         .wake_by_ref()
                 });
-                if !header
-                    .state
-                    .unset_join_waker_after_complete()
-                    .is_join_interested()
-                {
-                    // The handle was dropped while we woke it: the slot is
-                    // ours to empty.
-                    // SAFETY: the handle saw JOIN_WAKER set when it let go
-                    // (`drop_join_handle`), so it left the slot to us.
-                    drop(header.join_waker.with_mut(|slot| unsafe { (*slot).take() }));
-                }
+            });
+            if !header
+                .state
+                .unset_join_waker_after_complete()
+                .is_join_interested()
+            {
+                // The handle was dropped while we woke it: the slot is ours
+                // to empty.
+                // SAFETY: the handle saw JOIN_WAKER set when it let go
+                // (`drop_join_handle`), so it left the slot to us.
+                let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
+                self.catch_unhandled(|| drop(waker));
             }
-        }));
-        if let Err(panic) = outcome {
-            core.scheduler.unhandled_panic(header.id, &*panic);
         }
         core.scheduler.completed();
 
         if header.state.transition_to_terminal(count) {
             self.dealloc();
+        }
+    }
+
+    /// Runs user code (a destructor, a waker) whose panic no `JoinHandle`
+    /// can report: a panic is handed to the scheduler's hook instead of
+    /// unwinding through the worker.
+    fn catch_unhandled(&self, f: impl FnOnce()) {
+        if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(f)) {
+            self.core()
+                .scheduler
+                .unhandled_panic(self.header().id, &*panic);
         }
     }
 
@@ -316,17 +334,15 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             // must not unwind out of the JoinHandle's drop.
             let core = self.core();
             let header = self.header();
-            let _ = panic::catch_unwind(AssertUnwindSafe(|| {
-                // SAFETY: COMPLETE with join interest: the stage is ours.
-                let output = unsafe { core.take_finished() };
-                if output
-                    .as_ref()
-                    .is_some_and(|o| o.as_ref().is_err_and(JoinError::is_panic))
-                {
-                    core.scheduler.unretrieved_panic(header);
-                }
-                drop(output);
-            }));
+            // SAFETY: COMPLETE with join interest: the stage is ours.
+            let output = unsafe { core.take_finished() };
+            if output
+                .as_ref()
+                .is_some_and(|o| o.as_ref().is_err_and(JoinError::is_panic))
+            {
+                core.scheduler.unretrieved_panic(header);
+            }
+            self.catch_unhandled(|| drop(output));
             // Empty the join waker slot now rather than when the cell is
             // freed (see `state.rs`, `JOIN_WAKER`). With JOIN_WAKER already
             // clear (the common case) the slot is ours without another
@@ -341,7 +357,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 // completing task is done with the slot, and nobody else
                 // writes it.
                 let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
-                let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(waker)));
+                self.catch_unhandled(|| drop(waker));
             }
         }
         self.raw().drop_reference();

@@ -96,10 +96,15 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>>;
 
     /// Run the task soon.
+    ///
+    /// `self` is often the handle stored in `task`'s own cell. Callers keep
+    /// a reference of their own to the task until this returns, so the
+    /// scheduler may go on using `self` after it queued `task`, even though
+    /// another worker may by then have run the task to completion.
     fn schedule(&self, task: Notified<Self>);
 
     /// Run the task after the others that are ready (it woke itself during
-    /// its own poll, e.g. `yield_now`).
+    /// its own poll, e.g. `yield_now`). The same guarantee as `schedule`.
     fn yield_now(&self, task: Notified<Self>) {
         self.schedule(task);
     }

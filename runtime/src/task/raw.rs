@@ -131,7 +131,13 @@ impl RawTask {
     /// `Waker::wake`: consumes the waker's reference.
     pub(super) fn wake_by_val(self) {
         match self.header().state.transition_to_notified_by_val() {
-            TransitionToNotified::Submit => self.schedule(),
+            TransitionToNotified::Submit => {
+                // The transition made the queue's reference; ours keeps the
+                // cell (and the scheduler handle in it, which `schedule` is
+                // still using) alive until `schedule` has returned.
+                self.schedule();
+                self.drop_reference();
+            }
             TransitionToNotified::Dealloc => self.dealloc(),
             TransitionToNotified::DoNothing => {}
         }

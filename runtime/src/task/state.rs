@@ -80,8 +80,11 @@ pub(super) enum TransitionToRunning {
 pub(super) enum TransitionToIdle {
     /// The task is idle; the poller's reference was released.
     Ok,
-    /// The task was woken while it ran: the poller's reference becomes the
-    /// reference of the `Notified` the caller must now schedule.
+    /// The task was woken while it ran: the transition added a reference
+    /// for the `Notified` the caller must now schedule. The poller keeps its
+    /// own until the scheduler has returned (it may use its handle, which
+    /// lives in the task's cell, after the task is queued and another worker
+    /// ran and freed it otherwise), then drops it.
     OkNotified,
     /// As `Ok`, and that was the last reference: free the task.
     OkDealloc,
@@ -96,6 +99,10 @@ pub(super) enum TransitionToNotified {
     /// Nothing to do.
     DoNothing,
     /// Schedule the task with the `Notified` reference the transition made.
+    /// A wake by value then drops the waker's reference, only once the
+    /// scheduler has returned: the scheduler's handle lives in the task's
+    /// cell, and once queued the task may run and be freed on another
+    /// worker before `schedule` returns.
     Submit,
     /// The waker's reference was the last one: free the task.
     Dealloc,
@@ -150,7 +157,9 @@ impl State {
             }
             s.unset_running();
             let action = if s.is_notified() {
-                // Keep the poller's reference for the new `Notified`.
+                // A new reference for the `Notified`; the poller drops its
+                // own after scheduling (see `TransitionToIdle::OkNotified`).
+                s.ref_inc();
                 TransitionToIdle::OkNotified
             } else {
                 s.ref_dec();
@@ -206,8 +215,10 @@ impl State {
                     TransitionToNotified::DoNothing
                 };
             } else {
-                // The waker's reference becomes the `Notified`'s.
+                // A new reference for the `Notified`; the waker's is dropped
+                // after `schedule` returns (see `TransitionToNotified::Submit`).
                 s.set_notified();
+                s.ref_inc();
                 action = TransitionToNotified::Submit;
             }
             (action, Some(s))
@@ -508,7 +519,25 @@ mod tests {
             state.transition_to_idle(),
             TransitionToIdle::OkNotified
         ));
-        assert_eq!(state.load().ref_count(), 3);
+        // The list's, the handle's, the new `Notified`'s, and the poller's,
+        // which it drops once the scheduler returned.
+        assert_eq!(state.load().ref_count(), 4);
+        assert!(!state.ref_dec());
+    }
+
+    #[test]
+    fn wake_by_val_keeps_the_wakers_reference_through_schedule() {
+        let state = State::new(3);
+        let _ = state.transition_to_running();
+        let _ = state.transition_to_idle(); // 2 left: list, handle
+        state.ref_inc(); // a waker clone
+        assert!(matches!(
+            state.transition_to_notified_by_val(),
+            TransitionToNotified::Submit
+        ));
+        // The queue's new reference and the waker's, dropped after schedule.
+        assert_eq!(state.load().ref_count(), 4);
+        assert!(!state.ref_dec());
     }
 
     #[test]

@@ -10,35 +10,103 @@
 
 use super::list::OwnedTasks;
 use super::{JoinHandle, Notified, Schedule, Task};
-use crate::loom::{Arc, AtomicUsize, Mutex, Ordering, thread};
+use crate::loom::{Arc, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering, thread};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 struct Mock {
-    queue: Mutex<VecDeque<Notified<Arc<Mock>>>>,
-    owned: OwnedTasks<Arc<Mock>>,
+    queue: Mutex<VecDeque<Notified<Sched>>>,
+    /// Signalled on every push (`run_next_blocking`).
+    pushed: Condvar,
+    owned: OwnedTasks<Sched>,
+    /// `schedule` calls that finished; read through `self` after queueing.
+    scheduled: AtomicUsize,
 }
 
-impl Schedule for Arc<Mock> {
+/// The scheduler handle each task's cell holds, as the runtime's
+/// `Arc<Handle>` is. It knows when its cell is freed, so the mock can check
+/// that nobody uses a handle whose cell is gone.
+struct Sched {
+    mock: Arc<Mock>,
+    freed: Arc<AtomicBool>,
+}
+
+impl Drop for Sched {
+    fn drop(&mut self) {
+        self.freed.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Schedule for Sched {
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
-        self.owned.remove(task)
+        self.mock.owned.remove(task)
     }
 
+    /// Like the real schedulers (a remote push, then waking a parked
+    /// worker through `self`), this goes on using `self` after the task is
+    /// queued, when another thread may already have run it to completion.
+    /// The task core must keep the cell alive until `schedule` returns;
+    /// a model in which the cell was freed in that window fails here.
     fn schedule(&self, task: Notified<Self>) {
-        self.queue.lock().push_back(task);
+        let freed = self.freed.clone();
+        self.mock.queue.lock().push_back(task);
+        self.mock.pushed.notify_one();
+        assert!(
+            !freed.load(Ordering::SeqCst),
+            "use after free: the task's cell was freed while its scheduler \
+             handle was still in use by schedule()"
+        );
+        self.mock.scheduled.fetch_add(1, Ordering::SeqCst);
     }
 }
 
 fn mock() -> Arc<Mock> {
     Arc::new(Mock {
         queue: Mutex::new(VecDeque::new()),
+        pushed: Condvar::new(),
         owned: OwnedTasks::new(1),
+        scheduled: AtomicUsize::new(0),
     })
 }
 
+/// Binds `future` to `mock`, as `spawn` binds to a runtime.
+fn bind<F>(mock: &Arc<Mock>, future: F) -> (JoinHandle<F::Output>, Notified<Sched>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handle = Sched {
+        mock: mock.clone(),
+        freed: Arc::new(AtomicBool::new(false)),
+    };
+    let (join, notified) = mock.owned.bind(future, handle, super::TaskMeta::here());
+    (join, notified.expect("the mock's list is open"))
+}
+
 impl Mock {
+    /// Queues a new task's first `Notified` (the spawner's own handle, not
+    /// the one in the cell, as `spawn` does).
+    fn push(&self, task: Notified<Sched>) {
+        self.queue.lock().push_back(task);
+    }
+
+    /// Waits for a task to be queued and runs it. (Blocking rather than
+    /// spinning lets loom run this thread the moment a push lands, so it
+    /// explores the runner racing ahead of the pusher.)
+    fn run_next_blocking(&self) {
+        let mut queue = self.queue.lock();
+        let task = loop {
+            match queue.pop_front() {
+                Some(task) => break task,
+                None => queue = self.pushed.wait(queue),
+            }
+        };
+        drop(queue);
+        task.run();
+    }
+
     /// Runs queued tasks until the queue is empty.
     fn run_queue(&self) {
         loop {
@@ -100,10 +168,8 @@ fn spawn_gate() -> Fixture {
         open: open.clone(),
         _dropped: Counted(drops.clone()),
     };
-    let (join, notified) = sched
-        .owned
-        .bind(future, sched.clone(), super::TaskMeta::here());
-    sched.schedule(notified.unwrap());
+    let (join, notified) = bind(&sched, future);
+    sched.push(notified);
     Fixture {
         sched,
         join,
@@ -111,6 +177,18 @@ fn spawn_gate() -> Fixture {
         open,
         drops,
     }
+}
+
+/// A `JoinHandle` to stand in for one a test moves out of its fixture: its
+/// task is shut down and unqueued, so it does not keep its mock alive
+/// (the mock's list and queue would otherwise hold the task, and the task
+/// the mock: a leak Miri reports).
+#[cfg(not(loom))]
+fn placeholder_join() -> JoinHandle<Counted> {
+    let spare = spawn_gate();
+    spare.sched.owned.close_and_shutdown_all();
+    spare.sched.queue.lock().clear();
+    spare.join
 }
 
 /// Every reference to the task is gone: only our `Arc<Mock>` is left.
@@ -288,7 +366,7 @@ fn join_waker_is_released_when_the_handle_is_dropped_after_completion() {
     f.sched.run_queue();
     let counted = register_join_waker(&mut f.join);
     let task_waker = complete_keeping_the_cell(&f);
-    let join = std::mem::replace(&mut f.join, spawn_gate().join);
+    let join = std::mem::replace(&mut f.join, placeholder_join());
     drop(crate::loom::block_on(join).unwrap());
     assert_eq!(
         std::sync::Arc::strong_count(&counted),
@@ -300,13 +378,58 @@ fn join_waker_is_released_when_the_handle_is_dropped_after_completion() {
     assert_freed(&f.sched);
 }
 
+/// A join waker whose wake panics.
+struct PanickingWaker;
+
+impl std::task::Wake for PanickingWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        panic!("PanickingWaker woken");
+    }
+}
+
+// The completing task wakes the join waker; if that wake panics, the slot
+// must still be handed back (JOIN_WAKER cleared), or the handle, dropped
+// later, leaves the waker to a completion that already gave up on it and it
+// lives as long as the cell. Fails on the code that skipped
+// `unset_join_waker_after_complete` when the wake unwound.
+#[cfg(not(loom))]
+#[test]
+fn a_panicking_join_waker_is_still_released_with_the_handle() {
+    let mut f = spawn_gate();
+    f.sched.run_queue();
+    let panicking = std::sync::Arc::new(PanickingWaker);
+    let waker = Waker::from(panicking.clone());
+    assert!(
+        Pin::new(&mut f.join)
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    drop(waker);
+    // The wake panics inside the worker's completion: caught there.
+    let task_waker = complete_keeping_the_cell(&f);
+    assert!(f.join.is_finished());
+    let join = std::mem::replace(&mut f.join, placeholder_join());
+    drop(join);
+    assert_eq!(
+        std::sync::Arc::strong_count(&panicking),
+        1,
+        "the panicking join waker outlived its JoinHandle"
+    );
+    drop(task_waker);
+    drop(f.waker.lock().take());
+    assert_freed(&f.sched);
+}
+
 #[cfg(not(loom))]
 #[test]
 fn join_waker_of_a_dropped_handle_is_released_at_completion() {
     let mut f = spawn_gate();
     f.sched.run_queue();
     let counted = register_join_waker(&mut f.join);
-    let join = std::mem::replace(&mut f.join, spawn_gate().join);
+    let join = std::mem::replace(&mut f.join, placeholder_join());
     drop(join);
     let task_waker = complete_keeping_the_cell(&f);
     assert_eq!(
@@ -345,5 +468,94 @@ fn loom_join_handle_drop_races_with_waking_completion() {
         drop(waker.lock().take());
         assert_freed(&sched);
         assert_eq!(std::sync::Arc::strong_count(&counted), 1);
+    });
+}
+
+/// Wakes itself during its first poll (as `yield_now` does), then finishes.
+struct YieldOnce {
+    yielded: bool,
+    _dropped: Counted,
+}
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+// A detached task woken by value from a thread that is not running it (a
+// sync primitive notified from a plain thread does this): the wake queues
+// the task, and the runner may complete and free it before the waking
+// thread's `schedule` returns. Fails on the broken variant where the wake
+// hands the waker's own reference to the `Notified` instead of adding one
+// and dropping the waker's after `schedule` (the code before this model):
+// `Sched::schedule` then sees its cell freed.
+#[test]
+fn loom_wake_by_val_from_another_thread_outlives_schedule() {
+    crate::loom::model(|| {
+        let f = spawn_gate();
+        f.sched.run_queue();
+        let Fixture {
+            sched,
+            join,
+            waker,
+            open,
+            drops,
+        } = f;
+        drop(join);
+        open.store(1, Ordering::SeqCst);
+        let task_waker = waker.lock().take().unwrap();
+        let waking = thread::spawn(move || task_waker.wake());
+        sched.run_next_blocking();
+        // Future and output dropped: the task completed.
+        assert_eq!(drops.load(Ordering::SeqCst), 2);
+        // The gate publishes its waker on every poll: let go of the last
+        // one, so the waking thread may hold the last reference.
+        drop(waker.lock().take());
+        waking.join().unwrap();
+        assert_freed(&sched);
+    });
+}
+
+// A task woken during its own poll is re-queued by its poller
+// (`Schedule::yield_now`); another runner may take it at once and complete
+// and free it while the poller is still in `yield_now`. Fails on the broken
+// variant where `transition_to_idle` hands the poller's reference to the
+// `Notified` instead of adding one that the poller drops afterwards.
+#[test]
+fn loom_requeue_after_own_poll_outlives_schedule() {
+    crate::loom::model(|| {
+        let sched = mock();
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (join, notified) = bind(
+            &sched,
+            YieldOnce {
+                yielded: false,
+                _dropped: Counted(drops.clone()),
+            },
+        );
+        drop(join);
+        sched.push(notified);
+        let (other, done) = (sched.clone(), drops.clone());
+        let runner = thread::spawn(move || {
+            while done.load(Ordering::SeqCst) == 0 {
+                other.run_queue();
+                thread::yield_now();
+            }
+        });
+        while drops.load(Ordering::SeqCst) == 0 {
+            sched.run_queue();
+            thread::yield_now();
+        }
+        runner.join().unwrap();
+        assert_eq!(sched.scheduled.load(Ordering::SeqCst), 1);
+        assert_freed(&sched);
     });
 }
