@@ -1,8 +1,11 @@
 //! gather!, try_gather!, task::gather, task::try_gather, as_completed.
 
 use runtime::task::{as_completed, gather, try_gather};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
 use tests::{DropCounter, Gate, all_runtimes, multi, scaled};
 
 async fn after_yields<T>(n: usize, value: T) -> T {
@@ -199,4 +202,217 @@ fn as_completed_is_a_stream() {
     });
 }
 
-use std::future::Future;
+/// `!Unpin`; records where it was polled and, on drop, whether it is still
+/// there (`Pin`'s drop guarantee).
+struct StaysPut {
+    polled_at: Option<usize>,
+    /// Set on drop: `Some(true)` when dropped where it was polled.
+    dropped_in_place: Arc<std::sync::Mutex<Option<bool>>>,
+    _pinned: std::marker::PhantomPinned,
+}
+
+impl StaysPut {
+    fn new() -> (StaysPut, Arc<std::sync::Mutex<Option<bool>>>) {
+        let dropped = Arc::new(std::sync::Mutex::new(None));
+        let future = StaysPut {
+            polled_at: None,
+            dropped_in_place: dropped.clone(),
+            _pinned: std::marker::PhantomPinned,
+        };
+        (future, dropped)
+    }
+}
+
+impl Future for StaysPut {
+    type Output = Result<u8, ()>;
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<u8, ()>> {
+        let address = &*self as *const StaysPut as usize;
+        // SAFETY: only a plain field is written; nothing is moved.
+        unsafe { self.get_unchecked_mut() }.polled_at = Some(address);
+        Poll::Pending
+    }
+}
+
+impl Drop for StaysPut {
+    fn drop(&mut self) {
+        let here = self as *const StaysPut as usize;
+        if let Some(at) = self.polled_at {
+            *self.dropped_in_place.lock().unwrap() = Some(at == here);
+        }
+    }
+}
+
+#[test]
+fn try_maybe_done_take_output_never_moves_a_pinned_future() {
+    // `TryMaybeDone` is reachable from safe code (it backs `try_gather!`):
+    // asking a still-running one for its output must neither move the
+    // future out of its pinned place nor panic.
+    let (future, dropped) = StaysPut::new();
+    let mut slot = Box::pin(runtime::__private::TryMaybeDone::new(future));
+    let waker = Waker::noop();
+    assert!(
+        slot.as_mut()
+            .poll_try(&mut Context::from_waker(waker))
+            .is_pending()
+    );
+    let taken =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| slot.as_mut().take_output()));
+    let moved_before_drop = *dropped.lock().unwrap() == Some(false);
+    assert!(
+        !moved_before_drop,
+        "take_output moved the pinned future out and dropped it elsewhere"
+    );
+    assert_eq!(taken.ok(), Some(None), "no output yet");
+    drop(slot);
+    assert_eq!(
+        *dropped.lock().unwrap(),
+        Some(true),
+        "dropped where it was polled"
+    );
+}
+
+#[test]
+fn maybe_done_take_output_never_moves_a_pinned_future() {
+    let (future, dropped) = StaysPut::new();
+    let mut slot = Box::pin(runtime::__private::MaybeDone::new(future));
+    let waker = Waker::noop();
+    assert!(
+        slot.as_mut()
+            .poll(&mut Context::from_waker(waker))
+            .is_pending()
+    );
+    assert!(slot.as_mut().take_output().is_none(), "no output yet");
+    assert_eq!(*dropped.lock().unwrap(), None, "not dropped yet");
+    drop(slot);
+    assert_eq!(
+        *dropped.lock().unwrap(),
+        Some(true),
+        "dropped where it was polled"
+    );
+}
+
+/// A parent waker whose `Arc` count shows who still holds it.
+struct Parent;
+
+impl Wake for Parent {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Pending until its slot's flag is set; leaves its waker in the slot.
+#[derive(Clone, Default)]
+struct Slot(Arc<std::sync::Mutex<(bool, Option<Waker>)>>);
+
+impl Slot {
+    fn future(&self) -> impl Future<Output = u8> + Unpin + use<> {
+        let slot = self.clone();
+        std::future::poll_fn(move |cx| {
+            let mut s = slot.0.lock().unwrap();
+            if s.0 {
+                Poll::Ready(1)
+            } else {
+                s.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+    }
+
+    fn finish(&self) {
+        let waker = {
+            let mut s = self.0.lock().unwrap();
+            s.0 = true;
+            s.1.take()
+        };
+        waker.unwrap().wake();
+    }
+}
+
+#[test]
+fn gather_releases_the_parent_waker_when_done() {
+    let parent = Arc::new(Parent);
+    let waker = Waker::from(parent.clone());
+    let held = Arc::strong_count(&parent); // ours and `waker`'s
+    let (a, b) = (Slot::default(), Slot::default());
+    let mut gather = gather([a.future(), b.future()]);
+    let mut cx = Context::from_waker(&waker);
+    assert!(Pin::new(&mut gather).poll(&mut cx).is_pending());
+    a.finish();
+    b.finish();
+    assert_eq!(Pin::new(&mut gather).poll(&mut cx), Poll::Ready(vec![1, 1]));
+    assert_eq!(
+        Arc::strong_count(&parent),
+        held,
+        "a finished gather still holds the parent's waker"
+    );
+}
+
+#[test]
+fn as_completed_releases_the_parent_waker_when_done() {
+    let parent = Arc::new(Parent);
+    let waker = Waker::from(parent.clone());
+    let held = Arc::strong_count(&parent);
+    let a = Slot::default();
+    let mut stream = as_completed([a.future()]);
+    let mut cx = Context::from_waker(&waker);
+    let mut next =
+        |cx: &mut Context<'_>| futures_core::Stream::poll_next(Pin::new(&mut stream), cx);
+    assert!(next(&mut cx).is_pending());
+    a.finish();
+    assert_eq!(next(&mut cx), Poll::Ready(Some(1)));
+    assert_eq!(
+        Arc::strong_count(&parent),
+        held,
+        "an exhausted as_completed still holds the parent's waker"
+    );
+    assert_eq!(next(&mut cx), Poll::Ready(None));
+    assert_eq!(Arc::strong_count(&parent), held);
+}
+
+#[test]
+fn try_gather_releases_the_parent_waker_when_it_fails() {
+    let parent = Arc::new(Parent);
+    let waker = Waker::from(parent.clone());
+    let held = Arc::strong_count(&parent);
+    let (a, b) = (Slot::default(), Slot::default());
+    let child = |slot: &Slot, fails: bool| {
+        let slot = slot.clone();
+        Box::pin(async move {
+            let value = slot.future().await;
+            if fails { Err(value) } else { Ok(value) }
+        })
+    };
+    let mut gather = try_gather([child(&a, false), child(&b, true)]);
+    let mut cx = Context::from_waker(&waker);
+    assert!(Pin::new(&mut gather).poll(&mut cx).is_pending());
+    b.finish();
+    assert_eq!(Pin::new(&mut gather).poll(&mut cx), Poll::Ready(Err(1)));
+    // The other child is still pending (and its waker still out there).
+    assert_eq!(
+        Arc::strong_count(&parent),
+        held,
+        "a failed try_gather still holds the parent's waker"
+    );
+}
+
+#[test]
+fn a_dropped_gather_releases_the_parent_waker_even_if_a_child_waker_lives_on() {
+    let parent = Arc::new(Parent);
+    let waker = Waker::from(parent.clone());
+    let held = Arc::strong_count(&parent);
+    let a = Slot::default();
+    let mut gather = gather([a.future()]);
+    assert!(
+        Pin::new(&mut gather)
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    drop(gather);
+    // The child's waker is still in `a` (a resource that never fires, say):
+    // it must not keep the parent task's waker alive.
+    assert!(a.0.lock().unwrap().1.is_some());
+    assert_eq!(
+        Arc::strong_count(&parent),
+        held,
+        "a dropped gather's child waker still holds the parent's waker"
+    );
+}

@@ -156,3 +156,40 @@ fn empty_group_joins_to_nothing() {
 }
 
 use std::future::Future;
+
+/// A parent waker whose `Arc` count shows who still holds it.
+struct Parent;
+
+impl std::task::Wake for Parent {
+    fn wake(self: Arc<Self>) {}
+}
+
+#[test]
+fn a_dropped_join_lets_go_of_the_parent_waker_at_once() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Waker};
+
+    let rt = tests::current();
+    rt.block_on(async {
+        let parent = Arc::new(Parent);
+        let waker = Waker::from(parent.clone());
+        let held = Arc::strong_count(&parent);
+        let group: TaskGroup<(), ()> = TaskGroup::new();
+        group.spawn(std::future::pending());
+        let mut join = group.join();
+        assert!(
+            Pin::new(&mut join)
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending()
+        );
+        // Cancels the task, which has not stopped yet: it still holds the
+        // join waker the group gave it, which must not hold ours.
+        drop(join);
+        assert_eq!(
+            Arc::strong_count(&parent),
+            held,
+            "a cancelled, not yet stopped task holds the waker of the task that joined"
+        );
+    });
+}

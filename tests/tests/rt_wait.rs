@@ -154,3 +154,53 @@ fn wait_timeout_returns_early_when_the_condition_is_met() {
         assert!(start.elapsed() < Duration::from_secs(60));
     });
 }
+
+/// A parent waker whose `Arc` count shows who still holds it.
+struct Parent;
+
+impl std::task::Wake for Parent {
+    fn wake(self: std::sync::Arc<Self>) {}
+}
+
+#[test]
+fn wait_does_not_leave_the_parent_waker_in_the_pending_tasks() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Waker};
+
+    let rt = tests::current();
+    rt.block_on(async {
+        let parent = Arc::new(Parent);
+        let waker = Waker::from(parent.clone());
+        let held = Arc::strong_count(&parent);
+        let gate = Gate::new();
+        let g = gate.clone();
+        let handles = vec![
+            runtime::spawn(async move {
+                g.wait().await;
+                1
+            }),
+            runtime::spawn(async { 2 }),
+        ];
+        // Polled by hand with the counted waker; yielding lets the tasks run.
+        let mut waiting = wait(handles, ReturnWhen::FirstCompleted);
+        let (done, pending) = loop {
+            if let Poll::Ready(out) = Pin::new(&mut waiting).poll(&mut Context::from_waker(&waker))
+            {
+                break out;
+            }
+            runtime::yield_now().await;
+        };
+        assert_eq!((done.len(), pending.len()), (1, 1));
+        // The task still running was given a child waker of the set as its
+        // join waker; through it, the set must not keep the parent's waker.
+        assert_eq!(
+            Arc::strong_count(&parent),
+            held,
+            "a pending task still holds the waker of the task that waited"
+        );
+        gate.open();
+        assert_eq!(pending.into_iter().next().unwrap().await.unwrap(), 1);
+    });
+}

@@ -25,13 +25,32 @@
 //! stops when the task's cooperative budget is spent: the children left in
 //! the batch stay queued for the parent's next turn instead of being polled
 //! only to report that the budget is gone.
+//!
+//! # The parent's waker
+//!
+//! Child wakers may outlive the set (a child can hand its waker to a
+//! resource that keeps it), and each holds the shared state, which holds
+//! the parent task's waker. So the set lets go of that waker as soon as it
+//! no longer needs it: when its last child finished or was taken out, when
+//! its owner is done with it (`FutureSet::release_parent`), and when it
+//! is dropped. Otherwise a finished combinator, or a stray child waker,
+//! would keep the parent task (its waker is a reference to the task)
+//! alive.
+//!
+//! # Wake-ups
+//!
+//! The parent stores its waker *before* it takes the queue of woken
+//! children, and a child waker queues its index *before* it reads the
+//! parent's waker, both under locks: a wake that comes after the parent
+//! took the queue finds the parent's waker. A child's `queued` flag is
+//! cleared *before* the child is polled, so a wake during (or right after)
+//! that poll queues it again. The `loom_*` models at the end check this.
 
-use crate::loom::Mutex;
+use crate::loom::{AtomicBool, Mutex, Ordering};
 use crate::task::coop;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
 /// What all child wakers share.
@@ -169,6 +188,9 @@ impl<F: Future> FutureSet<F> {
             if let Poll::Ready(output) = future.poll(&mut child_cx) {
                 child.future = None;
                 self.pending -= 1;
+                if self.pending == 0 {
+                    self.release_parent();
+                }
                 return Poll::Ready(Some((index, output)));
             }
         }
@@ -180,6 +202,7 @@ impl<F: Future + Unpin> FutureSet<F> {
     /// The unfinished children, in index order, leaving the set empty.
     pub(crate) fn take_pending(&mut self) -> Vec<(usize, F)> {
         self.pending = 0;
+        self.release_parent();
         self.children
             .iter_mut()
             .enumerate()
@@ -194,6 +217,24 @@ impl<F: Future + Unpin> FutureSet<F> {
                 f(future);
             }
         }
+    }
+}
+
+impl<F> FutureSet<F> {
+    /// Forgets the parent's waker (until the next `poll_next`), for an
+    /// owner that is done polling the set before every child finished.
+    pub(crate) fn release_parent(&self) {
+        // Dropped after the lock is released: a waker's drop may run any code.
+        let parent = self.shared.parent.lock().take();
+        drop(parent);
+    }
+}
+
+impl<F> Drop for FutureSet<F> {
+    fn drop(&mut self) {
+        // Child wakers may outlive the set; the parent's waker must not
+        // live on with them.
+        self.release_parent();
     }
 }
 
@@ -278,5 +319,153 @@ mod tests {
         let mut cx = Context::from_waker(Waker::noop());
         assert!(matches!(set.poll_next(&mut cx), Poll::Ready(None)));
         assert_eq!(set.len(), 0);
+    }
+}
+
+/// Concurrency models of the child-waker protocol (see "Wake-ups"): the very
+/// `FutureSet` code, with children woken from another thread. Under
+/// `--cfg loom` every interleaving is explored (a lost wake-up leaves the
+/// parent blocked forever, which loom reports as a deadlock); otherwise each
+/// model runs once on real threads.
+#[cfg(test)]
+mod models {
+    use super::FutureSet;
+    use crate::loom::{Arc, Mutex, thread};
+    use std::future::{Future, poll_fn};
+    use std::task::{Poll, Waker};
+
+    /// Shuts a child until opened; keeps the child's latest waker.
+    #[derive(Clone)]
+    struct Gate(Arc<Mutex<GateState>>);
+
+    #[derive(Default)]
+    struct GateState {
+        open: bool,
+        waker: Option<Waker>,
+        /// Polls that found the gate open.
+        ready_polls: usize,
+    }
+
+    impl Gate {
+        fn new() -> Gate {
+            Gate(Arc::new(Mutex::new(GateState::default())))
+        }
+
+        /// A child that is pending until the gate opens, then gives `value`.
+        fn child(&self, value: usize) -> impl Future<Output = usize> + Unpin + use<> {
+            let gate = self.clone();
+            poll_fn(move |cx| {
+                let mut state = gate.0.lock();
+                if state.open {
+                    state.ready_polls += 1;
+                    Poll::Ready(value)
+                } else {
+                    state.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            })
+        }
+
+        /// Opens the gate and wakes the child (outside the lock, as a
+        /// resource does).
+        fn open(&self) {
+            let waker = {
+                let mut state = self.0.lock();
+                state.open = true;
+                state.waker.take()
+            };
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    /// Polls `set` to the end (inside `block_on`: parked while pending);
+    /// gives the outputs in the order they came.
+    fn drain<F: Future<Output = usize>>(set: &mut FutureSet<F>) -> Vec<usize> {
+        let mut outputs = Vec::new();
+        crate::loom::block_on(poll_fn(|cx| {
+            loop {
+                match set.poll_next(cx) {
+                    Poll::Ready(Some((index, output))) => {
+                        assert_eq!(index, output, "each output comes with its index");
+                        outputs.push(output);
+                    }
+                    Poll::Ready(None) => return Poll::Ready(()),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+        }));
+        outputs
+    }
+
+    /// Two children, both woken from another thread while the parent polls
+    /// them: whatever the interleaving, the parent is woken (no lost
+    /// wake-up: loom would report the parent blocked forever), each child
+    /// that became ready is polled and gives its output exactly once, and
+    /// the set lets go of the parent's waker when it is done.
+    ///
+    /// Fails (loom: "deadlock") on the broken variant that clears a child's
+    /// `queued` flag *after* polling it instead of before: a wake that lands
+    /// between the child's `Pending` and the clearing finds the flag still
+    /// set, queues nothing and wakes nobody.
+    #[test]
+    fn loom_child_woken_from_another_thread_while_the_parent_polls() {
+        crate::loom::model(|| {
+            let gates = [Gate::new(), Gate::new()];
+            let mut set = FutureSet::new([gates[0].child(0), gates[1].child(1)]);
+            let opener = {
+                let gates = gates.clone();
+                thread::spawn(move || {
+                    for gate in &gates {
+                        gate.open();
+                    }
+                })
+            };
+            let mut outputs = drain(&mut set);
+            opener.join().unwrap();
+            outputs.sort_unstable();
+            assert_eq!(outputs, [0, 1], "each child's output exactly once");
+            for gate in &gates {
+                assert_eq!(
+                    gate.0.lock().ready_polls,
+                    1,
+                    "a finished child is not polled again"
+                );
+            }
+            assert!(
+                set.shared.parent.lock().is_none(),
+                "a finished set let go of the parent's waker"
+            );
+        });
+    }
+
+    /// One child woken twice, from two threads, while the parent polls: two
+    /// concurrent wakes queue it once (the `queued` flag), and neither wake
+    /// is lost.
+    ///
+    /// Fails (loom: "deadlock") on the same broken variant as above.
+    #[test]
+    fn loom_child_woken_twice_concurrently() {
+        crate::loom::model(|| {
+            let gate = Gate::new();
+            let mut set = FutureSet::new([gate.child(0)]);
+            // The first poll hands the child its waker.
+            let noop = Waker::noop();
+            assert!(
+                set.poll_next(&mut std::task::Context::from_waker(noop))
+                    .is_pending()
+            );
+            let waker = gate.0.lock().waker.clone().unwrap();
+            let early = thread::spawn(move || waker.wake());
+            let opener = {
+                let gate = gate.clone();
+                thread::spawn(move || gate.open())
+            };
+            assert_eq!(drain(&mut set), [0]);
+            early.join().unwrap();
+            opener.join().unwrap();
+            assert!(set.shared.ready.lock().len() <= 1, "queued at most once");
+        });
     }
 }

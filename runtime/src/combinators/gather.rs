@@ -234,7 +234,12 @@ where
         loop {
             match this.set.poll_next(cx) {
                 Poll::Ready(Some((index, Ok(value)))) => this.results[index] = Some(value),
-                Poll::Ready(Some((_, Err(err)))) => return Poll::Ready(Err(err)),
+                Poll::Ready(Some((_, Err(err)))) => {
+                    // The children left are not polled again: their wakers
+                    // (which may live on) need not wake us any more.
+                    this.set.release_parent();
+                    return Poll::Ready(Err(err));
+                }
                 Poll::Ready(None) => {
                     let results = std::mem::take(&mut this.results);
                     return Poll::Ready(Ok(results

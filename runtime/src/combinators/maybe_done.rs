@@ -26,16 +26,17 @@ impl<F: Future> MaybeDone<F> {
 
     /// Takes the output, if the future finished and nobody took it yet.
     pub fn take_output(self: Pin<&mut Self>) -> Option<F::Output> {
-        // SAFETY: only the `Done` variant is moved out of, and the output
-        // is not pinned; `Future` is never moved.
+        // SAFETY: `this` is overwritten (moved out of) only once it is known
+        // to hold `Done`, which holds no future and whose output is not
+        // pinned; a `Future` is left untouched where it is pinned.
         let this = unsafe { self.get_unchecked_mut() };
-        match this {
-            MaybeDone::Done(_) => match std::mem::replace(this, MaybeDone::Gone) {
-                MaybeDone::Done(output) => Some(output),
-                _ => unreachable!(),
-            },
-            _ => None,
+        if !matches!(this, MaybeDone::Done(_)) {
+            return None;
         }
+        let MaybeDone::Done(output) = std::mem::replace(this, MaybeDone::Gone) else {
+            unreachable!("checked just above")
+        };
+        Some(output)
     }
 }
 
@@ -80,16 +81,22 @@ where
         TryMaybeDone::Future(future)
     }
 
-    /// Takes the `Ok` value, if there is one.
+    /// Takes the `Ok` value, if there is one: `None` while the future is
+    /// still running (it stays pinned where it is) and once the value was
+    /// taken or the future failed.
     pub fn take_output(self: Pin<&mut Self>) -> Option<T> {
-        // SAFETY: as in `MaybeDone::take_output`.
+        // SAFETY: as in `MaybeDone::take_output`: the variant is checked
+        // before anything is moved, and only `Done` is ever replaced
+        // (replacing first would move a running, pinned future out).
         let this = unsafe { self.get_unchecked_mut() };
-        match std::mem::replace(this, TryMaybeDone::Gone) {
-            TryMaybeDone::Done(Ok(value)) => Some(value),
-            TryMaybeDone::Future(_) | TryMaybeDone::Done(Err(_)) | TryMaybeDone::Gone => {
-                unreachable!("TryMaybeDone::take_output before completion")
-            }
+        if !matches!(this, TryMaybeDone::Done(_)) {
+            return None;
         }
+        let TryMaybeDone::Done(output) = std::mem::replace(this, TryMaybeDone::Gone) else {
+            unreachable!("checked just above")
+        };
+        // `poll_try` never stores an `Err` (it hands it out at once).
+        output.ok()
     }
 
     /// Polls; `Ready(Err(e))` as soon as the future fails.

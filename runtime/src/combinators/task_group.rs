@@ -441,3 +441,288 @@ impl<E: PartialEq> PartialEq for TaskGroupError<E> {
         self.id == other.id && self.error() == other.error()
     }
 }
+
+/// Concurrency models of cancellation racing completion in a group: the
+/// real `TaskGroup`, `Join` and task code, the tasks run by a mock
+/// scheduler (the group's own `spawn` needs a runtime, which loom cannot
+/// run). Under `--cfg loom` every interleaving is explored; otherwise each
+/// model runs once on real threads.
+#[cfg(test)]
+mod models {
+    use super::TaskGroup;
+    use crate::loom::{Arc, AtomicUsize, Mutex, Ordering, thread};
+    use crate::task::list::OwnedTasks;
+    use crate::task::{JoinHandle, Notified, Schedule, Task, TaskId, TaskMeta};
+    use std::collections::VecDeque;
+    use std::future::{Future, poll_fn};
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    struct Mock {
+        queue: Mutex<VecDeque<Notified<Arc<Mock>>>>,
+        owned: OwnedTasks<Arc<Mock>>,
+    }
+
+    impl Schedule for Arc<Mock> {
+        fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+            self.owned.remove(task)
+        }
+
+        fn schedule(&self, task: Notified<Self>) {
+            self.queue.lock().push_back(task);
+        }
+    }
+
+    impl Mock {
+        fn new() -> Arc<Mock> {
+            Arc::new(Mock {
+                queue: Mutex::new(VecDeque::new()),
+                owned: OwnedTasks::new(1),
+            })
+        }
+
+        /// Runs queued tasks until the queue is empty.
+        fn run_queue(&self) {
+            loop {
+                let task = self.queue.lock().pop_front();
+                match task {
+                    Some(task) => task.run(),
+                    None => return,
+                }
+            }
+        }
+    }
+
+    /// Counts the drops of what it is part of.
+    struct Counted(Arc<AtomicUsize>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// What the test keeps of a gated task.
+    struct Probe {
+        id: TaskId,
+        gate: Arc<Mutex<(bool, Option<Waker>)>>,
+        /// Drops of the task's future.
+        future_drops: Arc<AtomicUsize>,
+        /// Drops of the task's `Ok` output.
+        output_drops: Arc<AtomicUsize>,
+    }
+
+    impl Probe {
+        /// Opens the gate and wakes the task, as a resource would.
+        fn open(&self) {
+            let waker = {
+                let mut gate = self.gate.lock();
+                gate.0 = true;
+                gate.1.take()
+            };
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    /// A task whose future is pending until its gate opens, then gives `Ok`
+    /// (a counted value) or `Err(error)`. Scheduled, not yet run.
+    fn spawn_gated(
+        sched: &Arc<Mock>,
+        error: Option<u8>,
+    ) -> (JoinHandle<Result<Counted, u8>>, Probe) {
+        let gate = Arc::new(Mutex::new((false, None::<Waker>)));
+        let future_drops = Arc::new(AtomicUsize::new(0));
+        let output_drops = Arc::new(AtomicUsize::new(0));
+        let future = {
+            let gate = gate.clone();
+            let dropped = Counted(future_drops.clone());
+            let output_drops = output_drops.clone();
+            poll_fn(move |cx| {
+                let _dropped = &dropped;
+                let mut gate = gate.lock();
+                if !gate.0 {
+                    gate.1 = Some(cx.waker().clone());
+                    return Poll::Pending;
+                }
+                Poll::Ready(match error {
+                    Some(error) => Err(error),
+                    None => Ok(Counted(output_drops.clone())),
+                })
+            })
+        };
+        let (join, notified) = sched.owned.bind(future, sched.clone(), TaskMeta::here());
+        sched.schedule(notified.unwrap());
+        let probe = Probe {
+            id: join.id(),
+            gate,
+            future_drops,
+            output_drops,
+        };
+        (join, probe)
+    }
+
+    fn group_of(handles: Vec<JoinHandle<Result<Counted, u8>>>) -> TaskGroup<Counted, u8> {
+        TaskGroup {
+            tasks: Mutex::new(handles),
+        }
+    }
+
+    /// Awaits the group. Whatever a poll of the join queued (its aborts
+    /// schedule the tasks) is run before the joining thread parks; the
+    /// worker runs what its own wake queued.
+    fn join(
+        sched: &Arc<Mock>,
+        group: TaskGroup<Counted, u8>,
+    ) -> Result<Vec<Counted>, super::TaskGroupError<u8>> {
+        let mut join = group.join();
+        crate::loom::block_on(poll_fn(|cx: &mut Context<'_>| {
+            loop {
+                sched.run_queue();
+                if let Poll::Ready(result) = Pin::new(&mut join).poll(cx) {
+                    return Poll::Ready(result);
+                }
+                if sched.queue.lock().is_empty() {
+                    return Poll::Pending;
+                }
+            }
+        }))
+    }
+
+    /// Every task was freed: only the test's `Arc<Mock>` is left.
+    fn assert_freed(sched: &Arc<Mock>, probes: &[&Probe]) {
+        for probe in probes {
+            drop(probe.gate.lock().1.take());
+        }
+        sched.queue.lock().clear();
+        assert_eq!(Arc::strong_count(sched), 1, "a task reference leaked");
+    }
+
+    /// Outcomes seen over all the interleavings of a model (plain `std`
+    /// atomics: they outlive loom's executions).
+    static ABORT_ALL_OUTCOMES: [std::sync::atomic::AtomicUsize; 2] = [
+        std::sync::atomic::AtomicUsize::new(0),
+        std::sync::atomic::AtomicUsize::new(0),
+    ];
+
+    /// `abort_all` while the group's one task is completing on a worker:
+    /// `join` gives either the task's value or its cancellation, never
+    /// neither (a lost result or a lost wake-up: loom would report the
+    /// joining thread blocked forever) and never both; the future is
+    /// dropped once, the value (if made) once, and no task reference leaks.
+    /// Under loom both outcomes occur.
+    ///
+    /// Fails on the broken variant of `Join::poll` that takes every
+    /// cancellation for one the group caused itself (the `caused_by_us`
+    /// skip applied before any failure, too): when the abort wins, the
+    /// task's result is dropped on the floor and `join` panics on the
+    /// missing value ("TaskGroup join polled after completion").
+    #[test]
+    fn loom_abort_all_races_with_completion() {
+        crate::loom::model(|| {
+            let sched = Mock::new();
+            let (handle, probe) = spawn_gated(&sched, None);
+            sched.run_queue(); // first poll: pending at the gate
+            let group = group_of(vec![handle]);
+            let probe = std::sync::Arc::new(probe);
+            let worker = {
+                let (sched, probe) = (sched.clone(), probe.clone());
+                thread::spawn(move || {
+                    probe.open();
+                    sched.run_queue();
+                })
+            };
+            group.abort_all();
+            let result = join(&sched, group);
+            worker.join().unwrap();
+            match result {
+                Ok(values) => {
+                    assert_eq!(values.len(), 1, "the value is not lost");
+                    assert_eq!(probe.output_drops.load(Ordering::SeqCst), 0);
+                    drop(values);
+                    assert_eq!(probe.output_drops.load(Ordering::SeqCst), 1);
+                    ABORT_ALL_OUTCOMES[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                Err(error) => {
+                    assert!(error.is_cancelled(), "{error:?}");
+                    assert_eq!(error.task_id(), probe.id);
+                    assert!(error.others().is_empty());
+                    assert_eq!(
+                        probe.output_drops.load(Ordering::SeqCst),
+                        0,
+                        "a cancelled task made no value"
+                    );
+                    ABORT_ALL_OUTCOMES[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            assert_eq!(probe.future_drops.load(Ordering::SeqCst), 1);
+            assert_freed(&sched, &[&probe]);
+        });
+        if cfg!(loom) {
+            let [ok, cancelled] = ABORT_ALL_OUTCOMES
+                .each_ref()
+                .map(|n| n.load(std::sync::atomic::Ordering::Relaxed));
+            assert!(ok > 0 && cancelled > 0, "ok: {ok}, cancelled: {cancelled}");
+        }
+    }
+
+    /// Outcomes for the sibling of the failing task (see below).
+    static SIBLING_OUTCOMES: [std::sync::atomic::AtomicUsize; 2] = [
+        std::sync::atomic::AtomicUsize::new(0),
+        std::sync::atomic::AtomicUsize::new(0),
+    ];
+
+    /// One task fails, so `join` cancels its sibling, which is completing
+    /// on a worker at that moment: `join` reports the first failure alone
+    /// (the sibling's cancellation, if the abort won, is the group's doing,
+    /// not a failure of its own), the sibling's value (if it won) is
+    /// dropped exactly once, and no task reference leaks. Under loom both
+    /// outcomes for the sibling occur.
+    ///
+    /// Fails on the broken variant of `Join::poll` without the
+    /// `caused_by_us` filter: when the abort wins, the sibling's
+    /// cancellation shows up in `others()`.
+    #[test]
+    fn loom_first_failure_cancels_a_sibling_that_is_completing() {
+        crate::loom::model(|| {
+            let sched = Mock::new();
+            let (failing, first) = spawn_gated(&sched, Some(7));
+            let (sibling, second) = spawn_gated(&sched, None);
+            first.open(); // fails on its first poll
+            sched.run_queue(); // `first` fails, `second` waits at its gate
+            let group = group_of(vec![failing, sibling]);
+            let second = std::sync::Arc::new(second);
+            let worker = {
+                let (sched, second) = (sched.clone(), second.clone());
+                thread::spawn(move || {
+                    second.open();
+                    sched.run_queue();
+                })
+            };
+            let error = join(&sched, group).err().expect("the group failed");
+            worker.join().unwrap();
+            assert_eq!(error.task_id(), first.id);
+            assert_eq!(error.error(), Some(&7));
+            assert!(
+                error.others().is_empty(),
+                "the sibling's cancellation is not a failure: {error:?}"
+            );
+            let sibling_values = second.output_drops.load(Ordering::SeqCst);
+            assert!(sibling_values <= 1, "the sibling's value dropped once");
+            SIBLING_OUTCOMES[sibling_values].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(first.future_drops.load(Ordering::SeqCst), 1);
+            assert_eq!(second.future_drops.load(Ordering::SeqCst), 1);
+            assert_freed(&sched, &[&first, &second]);
+        });
+        if cfg!(loom) {
+            let [cancelled, completed] = SIBLING_OUTCOMES
+                .each_ref()
+                .map(|n| n.load(std::sync::atomic::Ordering::Relaxed));
+            assert!(
+                cancelled > 0 && completed > 0,
+                "cancelled: {cancelled}, completed: {completed}"
+            );
+        }
+    }
+}
