@@ -158,3 +158,40 @@ fn a_hot_task_cannot_starve_its_neighbours() {
         );
     });
 }
+
+#[test]
+fn a_lifo_slot_task_is_rescued_from_a_blocked_worker_while_the_others_sleep() {
+    // A task wakes another (which goes to its worker's LIFO slot, to run
+    // next) and then blocks its worker until the woken task has run. The
+    // other worker is asleep by then; filling the slot must wake it, or the
+    // woken task is stranded behind the blocked poll (the wait below would
+    // then give up and fail rather than hang).
+    let rt = multi(2);
+    for round in 0..scaled(20) {
+        let woken = Gate::new();
+        let ran = Arc::new(AtomicBool::new(false));
+        let sleeper = {
+            let (woken, ran) = (woken.clone(), ran.clone());
+            rt.spawn(async move {
+                woken.wait().await;
+                ran.store(true, Ordering::SeqCst);
+            })
+        };
+        let blocker = {
+            let ran = ran.clone();
+            rt.spawn(async move {
+                // Let the sleeper register and the other worker park.
+                std::thread::sleep(Duration::from_millis(20));
+                woken.open(); // from this worker: into its LIFO slot
+                let deadline = std::time::Instant::now() + Duration::from_secs(10);
+                while !ran.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+                    std::hint::spin_loop();
+                }
+                ran.load(Ordering::SeqCst)
+            })
+        };
+        let rescued = rt.block_on(blocker).unwrap();
+        assert!(rescued, "round {round}: the LIFO slot's task was stranded");
+        rt.block_on(sleeper).unwrap();
+    }
+}

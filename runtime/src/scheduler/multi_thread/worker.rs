@@ -344,20 +344,20 @@ impl Context {
             return Some(task);
         };
         let inject = &self.handle.shared.inject;
-        let pushed_to_queue = if is_yield || !core.lifo_enabled {
+        if is_yield || !core.lifo_enabled {
             core.run_queue.push_back_or_overflow(task, inject);
-            true
-        } else {
-            match core.lifo(&self.handle).replace(task) {
-                Some(prev) => {
-                    core.run_queue.push_back_or_overflow(prev, inject);
-                    true
-                }
-                None => false,
-            }
-        };
-        // While parked, the worker notifies others itself when it returns.
-        let notify = pushed_to_queue && core.park.is_some();
+        } else if let Some(prev) = core.lifo(&self.handle).replace(task) {
+            core.run_queue.push_back_or_overflow(prev, inject);
+        }
+        // A queue push and a LIFO fill alike wake a sleeping worker, unless
+        // one is searching already (then this costs one load). The slot's
+        // task is usually run by this worker as soon as the current poll
+        // ends, and a searcher looks at other workers' slots only after
+        // every queue; but if the current poll blocks this worker (a long
+        // computation, a blocking call), the searcher is what rescues the
+        // slot's task, so one must be awake. (While parked, the worker
+        // notifies others itself when it returns.)
+        let notify = core.park.is_some();
         drop(slot);
         if notify {
             self.handle.notify_parked();
