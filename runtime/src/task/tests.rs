@@ -379,8 +379,10 @@ fn join_waker_is_released_when_the_handle_is_dropped_after_completion() {
 }
 
 /// A join waker whose wake panics.
+#[cfg(not(loom))]
 struct PanickingWaker;
 
+#[cfg(not(loom))]
 impl std::task::Wake for PanickingWaker {
     fn wake(self: std::sync::Arc<Self>) {
         self.wake_by_ref();
@@ -556,6 +558,122 @@ fn loom_requeue_after_own_poll_outlives_schedule() {
         }
         runner.join().unwrap();
         assert_eq!(sched.scheduled.load(Ordering::SeqCst), 1);
+        assert_freed(&sched);
+    });
+}
+
+/// A waker that counts its wakes (and, through `Arc::strong_count`, its
+/// clones).
+#[derive(Default)]
+struct WakeCounter(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for WakeCounter {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+// The JoinHandle swaps its waker for a different one (the awaiting future
+// moved to another task) while the task completes on another thread. The
+// completion must wake the waker that is registered when it completes: if
+// the second poll returned Pending, the second waker is woken; the first
+// is never kept (no leak) and the output is read exactly once. Fails on the
+// broken variant where `can_read_output` overwrites the slot without first
+// clearing JOIN_WAKER (loom reports the racing accesses to the slot), and
+// on the one where `set_join_waker` ignores a completion that happened
+// meanwhile (the second waker is never woken).
+#[test]
+fn loom_join_waker_replaced_while_the_task_completes() {
+    crate::loom::model(|| {
+        let mut f = spawn_gate();
+        f.sched.run_queue();
+        let first = std::sync::Arc::new(WakeCounter::default());
+        let waker = Waker::from(first.clone());
+        assert!(
+            Pin::new(&mut f.join)
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending()
+        );
+        drop(waker);
+        f.open.store(1, Ordering::SeqCst);
+        let task_waker = f.waker.lock().take().unwrap();
+        let sched = f.sched.clone();
+        let completing = thread::spawn(move || {
+            task_waker.wake();
+            sched.run_queue();
+        });
+        let second = std::sync::Arc::new(WakeCounter::default());
+        let waker = Waker::from(second.clone());
+        let mut join = f.join;
+        let polled = Pin::new(&mut join).poll(&mut Context::from_waker(&waker));
+        drop(waker);
+        completing.join().unwrap();
+        let output = match polled {
+            Poll::Ready(output) => output,
+            Poll::Pending => {
+                assert_eq!(
+                    second.0.load(std::sync::atomic::Ordering::SeqCst),
+                    1,
+                    "the waker registered at completion was not woken"
+                );
+                let waker = Waker::from(second.clone());
+                match Pin::new(&mut join).poll(&mut Context::from_waker(&waker)) {
+                    Poll::Ready(output) => output,
+                    Poll::Pending => panic!("woken, yet not complete"),
+                }
+            }
+        };
+        drop(output.expect("the task completes"));
+        drop(join);
+        assert_eq!(f.drops.load(Ordering::SeqCst), 2);
+        drop(f.waker.lock().take());
+        assert_freed(&f.sched);
+        assert_eq!(std::sync::Arc::strong_count(&first), 1, "first waker kept");
+        assert_eq!(
+            std::sync::Arc::strong_count(&second),
+            1,
+            "second waker kept"
+        );
+    });
+}
+
+// `abort()` from one thread, which then runs what the abort queued, while
+// the runtime shuts down on another: the task is cancelled exactly once
+// (its future dropped once, by whichever of the two claims it), the
+// JoinHandle sees the cancellation, and no reference leaks (the abort's
+// `Notified` fails to run once shutdown claimed the task). Fails on the
+// broken variant where aborting an idle task queues a `Notified` without
+// adding its reference: whichever of the runner and shutdown lets go last
+// then frees the cell under the other (loom fails on the freed objects).
+#[test]
+fn loom_abort_races_with_shutdown() {
+    crate::loom::model(|| {
+        let f = spawn_gate();
+        f.sched.run_queue();
+        let Fixture {
+            sched,
+            join,
+            waker,
+            drops,
+            ..
+        } = f;
+        let runner = sched.clone();
+        let aborter = thread::spawn(move || {
+            join.abort();
+            runner.run_queue();
+            join
+        });
+        sched.owned.close_and_shutdown_all();
+        let join = aborter.join().unwrap();
+        // Runs (and fails to run) whatever the abort queued.
+        sched.run_queue();
+        let err = crate::loom::block_on(join).unwrap_err();
+        assert!(err.is_cancelled());
+        assert_eq!(drops.load(Ordering::SeqCst), 1, "future dropped once");
+        drop(waker.lock().take());
         assert_freed(&sched);
     });
 }
