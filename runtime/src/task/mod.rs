@@ -45,6 +45,11 @@
 //!    (see `state.rs`).
 //! 5. **The cell is freed when the count reaches zero**, by whichever holder
 //!    dropped the last reference.
+//! 6. **Whoever calls `Schedule::schedule` holds a reference of its own
+//!    until the call returns.** The scheduler handle it is called on lives
+//!    in the task's cell, and the moment the task is queued another worker
+//!    may run it to completion; so a wake adds a reference for the queue
+//!    and drops the waker's (or the poller's) only afterwards.
 //!
 //! A panic while polling is caught on the worker: the future is dropped and
 //! the panic becomes the task's [`JoinError`]; the worker goes on.
