@@ -3,7 +3,7 @@
 use super::{Handle, MainWaker};
 use crate::context;
 use crate::driver::{self, Driver};
-use crate::loom::Ordering;
+use crate::loom::{Ordering, fence};
 use crate::scheduler;
 use crate::task::{Notified, coop};
 use std::cell::RefCell;
@@ -187,7 +187,15 @@ impl Context {
         if timeout == Some(Duration::ZERO) {
             driver.poll(&handle.driver);
         } else {
+            // A store-buffering handshake with `Handle::unpark_if_parked`:
+            // publish `parked`, fence, then look for work; a waker publishes
+            // its work, fences, then reads `parked`. Of the two, at least one
+            // sees the other. (`SeqCst` accesses alone close it in the C++
+            // model too; the fences make it explicit, and checkable by loom,
+            // which models `SeqCst` fences fully but `SeqCst` loads weaker:
+            // see `loom_tests.rs`.)
             handle.shared.parked.store(true, Ordering::SeqCst);
+            fence(Ordering::SeqCst);
             let local_work = self
                 .core
                 .borrow()
@@ -202,3 +210,9 @@ impl Context {
         slot.as_mut().expect("current_thread core missing").driver = Some(driver);
     }
 }
+
+/// Loom models of the loop's park/wake handshake (a child of this module so
+/// that they drive the real `Context`).
+#[cfg(test)]
+#[path = "loom_tests.rs"]
+mod loom_tests;

@@ -26,7 +26,7 @@ use crate::blocking;
 use crate::context;
 use crate::debug::{DebugMode, TaskInfo};
 use crate::driver::{self, Driver};
-use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering};
+use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, fence};
 use crate::scheduler::{self, StopSignal, park_thread};
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::VecDeque;
@@ -226,7 +226,11 @@ impl Handle {
         self.shared.woken.swap(false, Ordering::AcqRel)
     }
 
+    /// After publishing work (a remote push, `woken`): wakes the loop if it
+    /// is blocked in the driver. The fence pairs with the one in
+    /// `Context::park`.
     fn unpark_if_parked(&self) {
+        fence(Ordering::SeqCst);
         if self.shared.parked.load(Ordering::SeqCst) {
             self.driver.unpark();
         }

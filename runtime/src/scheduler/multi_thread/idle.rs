@@ -10,10 +10,12 @@
 //! The protocol that keeps a task from being stranded while every worker
 //! sleeps: a worker going to sleep registers in `sleepers` and decrements the
 //! counters (one `SeqCst` read-modify-write), and if it was the last
-//! searcher, it looks at every queue once more afterwards. Whoever pushes a
-//! task does so before reading the counters (`SeqCst` too). So either the
-//! pusher sees that nobody searches and wakes a sleeper, or the last
-//! searcher sees the task.
+//! searcher, it looks at every queue once more afterwards, after a `SeqCst`
+//! fence. Whoever pushes a task (to the injector, or to its own worker's run
+//! queue or LIFO slot) does so before reading the counters, with a `SeqCst`
+//! fence between (`Handle::notify_parked_after_push`). So either the pusher
+//! sees that nobody searches and wakes a sleeper, or the last searcher sees
+//! the task.
 
 use crate::loom::{AtomicUsize, Mutex, Ordering};
 
@@ -192,7 +194,7 @@ mod loom_tests {
                 let (idle, queue, handle) = (idle.clone(), queue.clone(), handle.clone());
                 thread::spawn(move || {
                     queue.store(1, Ordering::SeqCst); // inject.push
-                    fence(Ordering::SeqCst); // Handle::notify_parked_remote
+                    fence(Ordering::SeqCst); // Handle::notify_parked_after_push
                     if let Some(worker) = idle.worker_to_notify(|_| true) {
                         assert_eq!(worker, 0);
                         unparker.unpark(&handle);

@@ -29,6 +29,12 @@
 //! drops each future exactly once), drops queued task references and shuts
 //! the driver down.
 
+// crossbeam-deque, or under loom a model of it on loom types (see there).
+#[cfg(not(loom))]
+use crossbeam_deque as deque;
+#[cfg(loom)]
+#[path = "deque_loom.rs"]
+mod deque;
 mod idle;
 mod lifo;
 mod metrics;
@@ -39,6 +45,7 @@ mod worker;
 pub(crate) use metrics::WorkerMetrics;
 pub(crate) use worker::Context;
 
+use self::deque::{Injector, Stealer};
 use self::idle::Idle;
 use self::park::{Parker, Unparker};
 use self::worker::Core;
@@ -48,7 +55,6 @@ use crate::driver::{self, Driver};
 use crate::loom::{AtomicBool, Mutex, Ordering, fence};
 use crate::scheduler::StopSignal;
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
-use crossbeam_deque::{Injector, Stealer};
 use crossbeam_utils::CachePadded;
 use std::future::Future;
 use std::io;
@@ -123,45 +129,7 @@ impl MultiThread {
         threads: &ThreadConfig,
         debug: Option<Arc<DebugMode>>,
     ) -> io::Result<(MultiThread, Arc<Handle>)> {
-        assert!(
-            workers > 0,
-            "a multi-thread runtime needs at least one worker"
-        );
-        let park = park::Shared::new(driver);
-        let mut cores = Vec::with_capacity(workers);
-        let mut remotes = Vec::with_capacity(workers);
-        for _ in 0..workers {
-            let parker = Parker::new(park.clone());
-            let run_queue = queue::Local::new();
-            remotes.push(CachePadded::new(Remote {
-                steal: run_queue.stealer(),
-                lifo: lifo::LifoSlot::new(),
-                unpark: parker.unparker(),
-            }));
-            cores.push(Core::new(cores.len(), run_queue, parker));
-        }
-        let handle = Arc::new(Handle {
-            shared: Shared {
-                remotes: remotes.into_boxed_slice(),
-                inject: Injector::new(),
-                idle: Idle::new(workers),
-                owned: task::list::OwnedTasks::new(workers),
-                closed: AtomicBool::new(false),
-                cores: Mutex::new(ReturnedCores {
-                    cores: Vec::with_capacity(workers),
-                    finalized: false,
-                }),
-                park,
-                metrics: (0..workers)
-                    .map(|_| CachePadded::new(WorkerMetrics::default()))
-                    .collect(),
-                config,
-            },
-            driver: driver_handle,
-            blocking,
-            stop: StopSignal::new(),
-            debug,
-        });
+        let (handle, cores) = Handle::new(workers, driver, driver_handle, blocking, config, debug);
 
         let mut started = Vec::with_capacity(workers);
         for (index, core) in cores.into_iter().enumerate() {
@@ -214,6 +182,60 @@ impl MultiThread {
 }
 
 impl Handle {
+    /// The shared state and one core per worker: what `launch` starts its
+    /// threads on (and what the loom models drive directly).
+    // Cores travel between threads as `Box<Core>` everywhere else.
+    #[allow(clippy::vec_box)]
+    fn new(
+        workers: usize,
+        driver: Driver,
+        driver_handle: driver::Handle,
+        blocking: blocking::Spawner,
+        config: Config,
+        debug: Option<Arc<DebugMode>>,
+    ) -> (Arc<Handle>, Vec<Box<Core>>) {
+        assert!(
+            workers > 0,
+            "a multi-thread runtime needs at least one worker"
+        );
+        let park = park::Shared::new(driver);
+        let mut cores = Vec::with_capacity(workers);
+        let mut remotes = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let parker = Parker::new(park.clone());
+            let run_queue = queue::Local::new();
+            remotes.push(CachePadded::new(Remote {
+                steal: run_queue.stealer(),
+                lifo: lifo::LifoSlot::new(),
+                unpark: parker.unparker(),
+            }));
+            cores.push(Core::new(cores.len(), run_queue, parker));
+        }
+        let handle = Arc::new(Handle {
+            shared: Shared {
+                remotes: remotes.into_boxed_slice(),
+                inject: Injector::new(),
+                idle: Idle::new(workers),
+                owned: task::list::OwnedTasks::new(workers),
+                closed: AtomicBool::new(false),
+                cores: Mutex::new(ReturnedCores {
+                    cores: Vec::with_capacity(workers),
+                    finalized: false,
+                }),
+                park,
+                metrics: (0..workers)
+                    .map(|_| CachePadded::new(WorkerMetrics::default()))
+                    .collect(),
+                config,
+            },
+            driver: driver_handle,
+            blocking,
+            stop: StopSignal::new(),
+            debug,
+        });
+        (handle, cores)
+    }
+
     /// Spawns a task onto this runtime.
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
@@ -285,19 +307,22 @@ impl Handle {
         }
     }
 
-    /// After a push from outside the workers: wakes a sleeping worker if
+    /// After a push a sleeping worker may have to pick up: wakes one if
     /// nobody is searching. The fence orders the push before reading the
     /// idle counters, pairing with the one in `notify_if_work_pending`: of
     /// the pusher and the last searcher going to sleep, at least one sees
-    /// the other (a store-buffering handshake; a task pushed to a worker's
-    /// own queue needs no such care, that worker is awake and will run it).
-    fn notify_parked_remote(&self) {
+    /// the other (a store-buffering handshake). That holds for a push to the
+    /// injector and, as much, for one to the pushing worker's own run queue
+    /// or LIFO slot: that worker is awake, but the task it polls may block
+    /// it, and then only a searcher can take the task (see
+    /// `Context::schedule_local`; loom models in `loom_tests.rs`).
+    fn notify_parked_after_push(&self) {
         fence(Ordering::SeqCst);
         self.notify_parked();
     }
 
     /// Wakes a worker if any queue holds work (the last searcher's check
-    /// before it sleeps; see `notify_parked_remote`).
+    /// before it sleeps; see `notify_parked_after_push`).
     fn notify_if_work_pending(&self) {
         fence(Ordering::SeqCst);
         let pending = self
@@ -314,9 +339,9 @@ impl Handle {
     fn next_remote_task(&self) -> Option<Notified<Arc<Handle>>> {
         loop {
             match self.shared.inject.steal() {
-                crossbeam_deque::Steal::Success(task) => return Some(task),
-                crossbeam_deque::Steal::Empty => return None,
-                crossbeam_deque::Steal::Retry => crate::loom::spin_loop(),
+                deque::Steal::Success(task) => return Some(task),
+                deque::Steal::Empty => return None,
+                deque::Steal::Retry => crate::loom::spin_loop(),
             }
         }
     }

@@ -10,8 +10,8 @@
 //! them in batches. The buffer then never grows past `CAPACITY` slots and
 //! reaches its steady size after a couple of resizes.
 
+use super::deque::{Injector, Steal, Stealer, Worker};
 use crate::task::Notified;
-use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
 /// Tasks a local queue holds before it overflows into the injector.
 #[cfg(not(loom))]

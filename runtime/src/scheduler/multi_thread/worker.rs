@@ -350,17 +350,21 @@ impl Context {
             core.run_queue.push_back_or_overflow(prev, inject);
         }
         // A queue push and a LIFO fill alike wake a sleeping worker, unless
-        // one is searching already (then this costs one load). The slot's
-        // task is usually run by this worker as soon as the current poll
-        // ends, and a searcher looks at other workers' slots only after
-        // every queue; but if the current poll blocks this worker (a long
-        // computation, a blocking call), the searcher is what rescues the
-        // slot's task, so one must be awake. (While parked, the worker
+        // one is searching already (then this costs a fence and one load).
+        // The slot's task is usually run by this worker as soon as the
+        // current poll ends, and a searcher looks at other workers' slots
+        // only after every queue; but if the current poll blocks this worker
+        // (a long computation, a blocking call), the searcher is what rescues
+        // the slot's task, so one must be awake. Hence the fence too: without
+        // it the push (a `Release` store or an `AcqRel` swap) and the load of
+        // the idle counters may be reordered (on x86 too, for the queue's
+        // plain store), and the last searcher going to sleep may miss the
+        // push while we miss its going to sleep. (While parked, the worker
         // notifies others itself when it returns.)
         let notify = core.park.is_some();
         drop(slot);
         if notify {
-            self.handle.notify_parked();
+            self.handle.notify_parked_after_push();
         }
         None
     }
@@ -378,7 +382,13 @@ impl Handle {
         });
         if let Some(task) = task {
             self.push_remote_task(task);
-            self.notify_parked_remote();
+            self.notify_parked_after_push();
         }
     }
 }
+
+/// Loom models of the worker protocols (a child of this module so that they
+/// drive the real `Core` and `Context`).
+#[cfg(test)]
+#[path = "loom_tests.rs"]
+mod loom_tests;
