@@ -20,8 +20,10 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use pin_project_lite::pin_project;
+
 use crate::loom::Mutex;
-use crate::waiters::{MAX_PAYLOAD, Waiter, WaiterList, complete_before, poll_completion};
+use crate::waiters::{Cancelled, MAX_PAYLOAD, WaitNode, WaiterList, complete_before};
 
 /// A meeting point: [`wait`](Barrier::wait) returns once `parties` tasks
 /// are waiting, then the barrier starts over. asyncio's `Barrier`.
@@ -110,8 +112,7 @@ impl Barrier {
     pub fn wait(&self) -> BarrierWait<'_> {
         BarrierWait {
             barrier: self,
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
         }
     }
 
@@ -174,41 +175,57 @@ impl BarrierWaitResult {
     }
 }
 
-/// The future of [`Barrier::wait`]: asyncio's `barrier.wait()` coroutine.
-///
-/// ```
-/// # futures_lite::future::block_on(async {
-/// let barrier = runtime_sync::Barrier::new(1);
-/// let wait = barrier.wait(); // does not count until polled
-/// assert!(wait.await.is_leader());
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct BarrierWait<'a> {
-    barrier: &'a Barrier,
-    node: Waiter,
-    queued: bool,
+pin_project! {
+    /// The future of [`Barrier::wait`]: asyncio's `barrier.wait()` coroutine.
+    ///
+    /// ```
+    /// # futures_lite::future::block_on(async {
+    /// let barrier = runtime_sync::Barrier::new(1);
+    /// let wait = barrier.wait(); // does not count until polled
+    /// assert!(wait.await.is_leader());
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct BarrierWait<'a> {
+        barrier: &'a Barrier,
+        #[pin]
+        node: WaitNode,
+    }
+
+    impl PinnedDrop for BarrierWait<'_> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            // SAFETY: `barrier.state.waiters` is the node's one list (see
+            // `poll`).
+            let cancelled = unsafe { this.node.cancel(&this.barrier.state, |s| &mut s.waiters) };
+            // Released (completed) waiters have nothing to give back.
+            if let Cancelled::Removed(mut state, generation) = cancelled {
+                if generation == state.generation {
+                    // Still in the current round: take the arrival back.
+                    state.arrived -= 1;
+                }
+            }
+        }
+    }
 }
 
 impl Future for BarrierWait<'_> {
     type Output = BarrierWaitResult;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BarrierWaitResult> {
-        // SAFETY: nothing is moved out of `self`; `node` is only used
-        // through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        let barrier = this.barrier;
-        if this.queued {
-            // SAFETY: the node was pushed on this list (below), and is in it
-            // or in no list.
-            let completion = unsafe {
-                poll_completion(&this.node, &barrier.state, |s| &mut s.waiters, cx.waker())
-            };
-            if completion.is_none() {
-                return Poll::Pending;
-            }
-            this.queued = false;
-            return Poll::Ready(BarrierWaitResult { leader: false });
+        let mut this = self.project();
+        let barrier = *this.barrier;
+        // SAFETY: this node is only ever used with `barrier.state.waiters`
+        // (here, below, and in `drop`).
+        let completion = unsafe {
+            this.node
+                .as_mut()
+                .poll_completion(&barrier.state, |s| &mut s.waiters, cx.waker())
+        };
+        match completion {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Some(_)) => return Poll::Ready(BarrierWaitResult { leader: false }),
+            Poll::Ready(None) => {}
         }
         let mut state = barrier.state.lock();
         state.arrived += 1;
@@ -228,34 +245,16 @@ impl Future for BarrierWait<'_> {
             return Poll::Ready(BarrierWaitResult { leader: true });
         }
         let generation = state.generation;
-        // SAFETY: the node is in no list (`queued` is false), pinned in this
-        // future, and `Drop` unlinks it under this lock.
-        unsafe { state.waiters.push_back(&this.node, generation, cx.waker()) };
-        this.queued = true;
+        // SAFETY: as above.
+        unsafe { this.node.push(&mut state.waiters, generation, cx.waker()) };
         Poll::Pending
-    }
-}
-
-impl Drop for BarrierWait<'_> {
-    fn drop(&mut self) {
-        if self.queued && self.node.completion().is_none() {
-            let mut state = self.barrier.state.lock();
-            // SAFETY: the node is in this list or in no list.
-            if unsafe { state.waiters.remove(&self.node) } {
-                let generation = self.node.completion_locked(&state.waiters);
-                if generation == Some(state.generation) {
-                    // Still in the current round: take the arrival back.
-                    state.arrived -= 1;
-                }
-            }
-        }
     }
 }
 
 impl fmt::Debug for BarrierWait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BarrierWait")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }

@@ -20,9 +20,11 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use pin_project_lite::pin_project;
+
 use crate::lock::{Lock, LockFuture, LockGuard};
 use crate::loom::Mutex;
-use crate::waiters::{Waiter, WaiterList, complete_before, poll_completion};
+use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
 
 /// Lets tasks wait, with a [`Lock`] released, until another task notifies
 /// them: asyncio's `Condition`.
@@ -112,8 +114,8 @@ impl Condition {
     pub fn wait<'c, 'l, T>(&'c self, guard: LockGuard<'l, T>) -> ConditionWait<'c, 'l, T> {
         ConditionWait {
             cond: self,
-            node: Waiter::new(),
-            state: WaitState::Start(guard),
+            node: WaitNode::new(),
+            state: WaitState::Start { guard },
         }
     }
 
@@ -201,102 +203,109 @@ impl fmt::Debug for Condition {
     }
 }
 
-/// The future of [`Condition::wait`]; resolves to the re-locked guard.
-/// asyncio's `cond.wait()` coroutine.
-///
-/// ```
-/// use runtime_sync::{Condition, Lock};
-/// # futures_lite::future::block_on(async {
-/// let (lock, cond) = (Lock::new(()), Condition::new());
-/// let wait = cond.wait(lock.lock().await); // holds the lock until polled
-/// # drop(wait);
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ConditionWait<'c, 'l, T> {
-    cond: &'c Condition,
-    /// Our place in `cond.waiters` (pinned: linked by address).
-    node: Waiter,
-    state: WaitState<'l, T>,
-}
+pin_project! {
+    /// The future of [`Condition::wait`]; resolves to the re-locked guard.
+    /// asyncio's `cond.wait()` coroutine.
+    ///
+    /// ```
+    /// use runtime_sync::{Condition, Lock};
+    /// # futures_lite::future::block_on(async {
+    /// let (lock, cond) = (Lock::new(()), Condition::new());
+    /// let wait = cond.wait(lock.lock().await); // holds the lock until polled
+    /// # drop(wait);
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ConditionWait<'c, 'l, T> {
+        cond: &'c Condition,
+        // Our place in `cond.waiters`.
+        #[pin]
+        node: WaitNode,
+        #[pin]
+        state: WaitState<'l, T>,
+    }
 
-enum WaitState<'l, T> {
-    /// Not polled yet: still holding the lock.
-    Start(LockGuard<'l, T>),
-    /// Node linked in the condition's list; lock released.
-    Waiting(&'l Lock<T>),
-    /// Notified; re-taking the lock (this future is pinned with us).
-    Relocking(LockFuture<'l, T>),
-    /// Returned the guard.
-    Done,
-}
-
-impl<'l, T> Future for ConditionWait<'_, 'l, T> {
-    type Output = LockGuard<'l, T>;
-
-    #[track_caller]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: `node` is only used through `&Waiter`, and the
-        // `LockFuture` in `Relocking` is only polled through `Pin` and
-        // dropped in place (by assigning `state`), never moved: both stay
-        // pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        loop {
-            match &mut this.state {
-                WaitState::Start(guard) => {
-                    let lock = guard.lock_ref();
-                    {
-                        let mut waiters = this.cond.waiters.lock();
-                        // SAFETY: the node is in no list (first poll), pinned
-                        // in this future, and `Drop` unlinks it under this lock.
-                        unsafe { waiters.push_back(&this.node, 0, cx.waker()) };
+    impl<'c, 'l, T> PinnedDrop for ConditionWait<'c, 'l, T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            match this.state.project() {
+                WaitStateProj::Start { .. } | WaitStateProj::Done => {}
+                WaitStateProj::Waiting { .. } => {
+                    // SAFETY: `cond.waiters` is the node's one list (see
+                    // `poll`).
+                    let cancelled = unsafe { this.node.cancel(&this.cond.waiters, |l| l) };
+                    if let Cancelled::Completed(_) = cancelled {
+                        // Notified but never returned: pass the notification on.
+                        this.cond.notify(1);
                     }
-                    // Only now release the lock (by dropping the guard).
-                    this.state = WaitState::Waiting(lock);
-                    return Poll::Pending;
                 }
-                WaitState::Waiting(lock) => {
-                    let waiters = &this.cond.waiters;
-                    // SAFETY: the node was pushed on this list (in `Start`),
-                    // and is in it or in no list.
-                    if unsafe { poll_completion(&this.node, waiters, |l| l, cx.waker()) }.is_none()
-                    {
-                        return Poll::Pending;
-                    }
-                    let relock = lock.lock();
-                    this.state = WaitState::Relocking(relock);
-                }
-                WaitState::Relocking(relock) => {
-                    // SAFETY: see the top of this function.
-                    let relock = unsafe { Pin::new_unchecked(relock) };
-                    let guard = core::task::ready!(relock.poll(cx));
-                    this.state = WaitState::Done;
-                    return Poll::Ready(guard);
-                }
-                WaitState::Done => panic!("ConditionWait polled after it returned the guard"),
+                // Notified, dropped while re-taking the lock: pass it on too.
+                // The `LockFuture` gives up (or passes on) the lock itself.
+                WaitStateProj::Relocking { .. } => this.cond.notify(1),
             }
         }
     }
 }
 
-impl<T> Drop for ConditionWait<'_, '_, T> {
-    fn drop(&mut self) {
-        match self.state {
-            WaitState::Start(_) | WaitState::Done => {}
-            WaitState::Waiting(_) => {
-                if self.node.completion().is_none() {
-                    let mut waiters = self.cond.waiters.lock();
-                    // SAFETY: the node is in this list or in no list.
-                    if unsafe { waiters.remove(&self.node) } {
-                        return;
+pin_project! {
+    #[project = WaitStateProj]
+    enum WaitState<'l, T> {
+        // Not polled yet: still holding the lock.
+        Start { guard: LockGuard<'l, T> },
+        // Node linked in the condition's list; lock released.
+        Waiting { lock: &'l Lock<T> },
+        // Notified; re-taking the lock.
+        Relocking {
+            #[pin]
+            relock: LockFuture<'l, T>,
+        },
+        // The guard was returned.
+        Done,
+    }
+}
+
+impl<'l, T> Future for ConditionWait<'_, 'l, T> {
+    type Output = LockGuard<'l, T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let cond: &Condition = this.cond;
+        loop {
+            match this.state.as_mut().project() {
+                WaitStateProj::Start { guard } => {
+                    let lock = guard.lock_ref();
+                    {
+                        let mut waiters = cond.waiters.lock();
+                        // SAFETY: this node is only ever used with
+                        // `cond.waiters` (here, below, and in `drop`).
+                        unsafe { this.node.as_mut().push(&mut waiters, 0, cx.waker()) };
                     }
+                    // Only now release the lock (by dropping the guard).
+                    this.state.set(WaitState::Waiting { lock });
+                    return Poll::Pending;
                 }
-                // Notified but never returned: pass the notification on.
-                self.cond.notify(1);
+                WaitStateProj::Waiting { lock } => {
+                    let lock: &'l Lock<T> = lock;
+                    // SAFETY: as above.
+                    let completion = unsafe {
+                        this.node
+                            .as_mut()
+                            .poll_completion(&cond.waiters, |l| l, cx.waker())
+                    };
+                    if completion.is_pending() {
+                        return Poll::Pending;
+                    }
+                    this.state.set(WaitState::Relocking {
+                        relock: lock.lock(),
+                    });
+                }
+                WaitStateProj::Relocking { relock } => {
+                    let guard = core::task::ready!(relock.poll(cx));
+                    this.state.set(WaitState::Done);
+                    return Poll::Ready(guard);
+                }
+                WaitStateProj::Done => panic!("ConditionWait polled after it returned the guard"),
             }
-            // Notified, dropped while re-taking the lock: pass it on too. The
-            // `LockFuture` gives up (or passes on) the lock itself.
-            WaitState::Relocking(_) => self.cond.notify(1),
         }
     }
 }
@@ -304,9 +313,9 @@ impl<T> Drop for ConditionWait<'_, '_, T> {
 impl<T> fmt::Debug for ConditionWait<'_, '_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match self.state {
-            WaitState::Start(_) => "start",
-            WaitState::Waiting(_) => "waiting",
-            WaitState::Relocking(_) => "relocking",
+            WaitState::Start { .. } => "start",
+            WaitState::Waiting { .. } => "waiting",
+            WaitState::Relocking { .. } => "relocking",
             WaitState::Done => "done",
         };
         f.debug_struct("ConditionWait")

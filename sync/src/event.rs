@@ -14,8 +14,10 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use pin_project_lite::pin_project;
+
 use crate::loom::{AtomicBool, Mutex, Ordering};
-use crate::waiters::{Waiter, WaiterList, complete_before, poll_completion};
+use crate::waiters::{WaitNode, WaiterList, complete_before};
 
 /// A flag that tasks can wait for: asyncio's `Event`.
 ///
@@ -116,8 +118,7 @@ impl Event {
     pub fn wait(&self) -> EventWait<'_> {
         EventWait {
             event: self,
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
         }
     }
 }
@@ -140,39 +141,51 @@ impl fmt::Debug for Event {
     }
 }
 
-/// The future of [`Event::wait`]: asyncio's `event.wait()` coroutine.
-///
-/// ```
-/// # futures_lite::future::block_on(async {
-/// let event = runtime_sync::Event::new();
-/// let wait = event.wait(); // nothing happens until polled
-/// event.set();
-/// wait.await;
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct EventWait<'a> {
-    event: &'a Event,
-    node: Waiter,
-    queued: bool,
+pin_project! {
+    /// The future of [`Event::wait`]: asyncio's `event.wait()` coroutine.
+    ///
+    /// ```
+    /// # futures_lite::future::block_on(async {
+    /// let event = runtime_sync::Event::new();
+    /// let wait = event.wait(); // nothing happens until polled
+    /// event.set();
+    /// wait.await;
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct EventWait<'a> {
+        event: &'a Event,
+        #[pin]
+        node: WaitNode,
+    }
+
+    impl PinnedDrop for EventWait<'_> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            // SAFETY: `event.waiters` is the node's one list (see `poll`).
+            // Removed or completed, there is nothing to pass on: a `set`
+            // wakes everybody.
+            drop(unsafe { this.node.cancel(&this.event.waiters, |l| l) });
+        }
+    }
 }
 
 impl Future for EventWait<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // SAFETY: nothing is moved out of `self`; `node` is only used
-        // through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        let event = this.event;
-        if this.queued {
-            // SAFETY: the node was pushed on this list (below), and is in it
-            // or in no list.
-            if unsafe { poll_completion(&this.node, &event.waiters, |l| l, cx.waker()) }.is_none() {
-                return Poll::Pending;
-            }
-            this.queued = false;
-            return Poll::Ready(());
+        let mut this = self.project();
+        let event = *this.event;
+        // SAFETY: this node is only ever used with `event.waiters` (here,
+        // below, and in `drop`).
+        match unsafe {
+            this.node
+                .as_mut()
+                .poll_completion(&event.waiters, |l| l, cx.waker())
+        } {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Some(_)) => return Poll::Ready(()),
+            Poll::Ready(None) => {}
         }
         if event.is_set.load(Ordering::Acquire) {
             return Poll::Ready(());
@@ -181,29 +194,16 @@ impl Future for EventWait<'_> {
         if event.is_set.load(Ordering::Relaxed) {
             return Poll::Ready(());
         }
-        // SAFETY: the node is in no list (`queued` is false), pinned in this
-        // future, and `Drop` unlinks it under this lock.
-        unsafe { waiters.push_back(&this.node, 0, cx.waker()) };
-        this.queued = true;
+        // SAFETY: as above.
+        unsafe { this.node.push(&mut waiters, 0, cx.waker()) };
         Poll::Pending
-    }
-}
-
-impl Drop for EventWait<'_> {
-    fn drop(&mut self) {
-        if self.queued && self.node.completion().is_none() {
-            let mut waiters = self.event.waiters.lock();
-            // SAFETY: the node is in this list or in no list. A `set` wakes
-            // everybody, so there is nothing to pass on if it was completed.
-            unsafe { waiters.remove(&self.node) };
-        }
     }
 }
 
 impl fmt::Debug for EventWait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventWait")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }

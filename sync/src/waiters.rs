@@ -3,8 +3,9 @@
 //! # Design
 //!
 //! A future that has to wait (for a lock, a permit, an item, a notification)
-//! embeds a [`Waiter`] node in itself and, on its first `Pending` poll, links
-//! that node at the tail of its primitive's [`WaiterList`]. Whoever makes
+//! embeds a [`WaitNode`] (a [`Waiter`] node plus its "queued" flag) in
+//! itself and, on its first `Pending` poll, links that node at the tail of
+//! its primitive's [`WaiterList`]. Whoever makes
 //! progress possible (an unlock, a release, a put, a `set`, a `notify`)
 //! unlinks nodes from the head, in FIFO order, *completes* them with a small
 //! code ("you got the lock", "your item is reserved", "the queue was shut
@@ -44,10 +45,13 @@
 //! The list stores raw pointers to nodes that live in other futures' memory.
 //! They stay valid because of the contract of [`WaiterList::push_back`]: the
 //! node is pinned, and its owner unlinks it (under the lock) before the node
-//! is dropped or reused. Every future that embeds a `Waiter` does that in its
-//! `Drop` impl; `Pin`'s drop guarantee means the memory cannot be reused
-//! without that `Drop` running (a `mem::forget` leaks the node, which keeps
-//! the pointer valid forever). Completion and removal both happen under the
+//! is dropped or reused. [`WaitNode`] is the one place that pushes nodes,
+//! and every future that embeds one calls [`WaitNode::cancel`] from its
+//! `Drop` (and `WaitNode` aborts rather than be dropped linked); `Pin`'s drop
+//! guarantee means the memory cannot be reused without that `Drop` running
+//! (a `mem::forget` leaks the node, which keeps the pointer valid forever).
+//! The futures reach the node through `pin-project-lite` projections, so
+//! they need no `unsafe` of their own to keep it pinned. Completion and removal both happen under the
 //! lock, so a node is unlinked exactly once, by exactly one of them, and the
 //! owner tells which happened from the `LINKED` bit it re-reads under the lock.
 //!
@@ -55,7 +59,7 @@
 //! through `Pin`, and a `&mut` to a `!Unpin` type is not assumed unique, so
 //! the notifier's concurrent writes through the list's raw pointers do not
 //! alias an exclusive reference. The owner itself only ever touches its node
-//! through `&Waiter`.
+//! through `&Waiter` (which `WaitNode` takes from its pinned projection).
 //!
 //! # Tickets
 //!
@@ -65,11 +69,17 @@
 //! that no waker runs under it; they stop at the first ticket issued after
 //! they started, so a waiter that arrives in between is left alone.
 
+mod wake;
+
 use core::fmt;
 use core::marker::PhantomPinned;
+use core::pin::Pin;
 use core::ptr::NonNull;
-use core::task::Waker;
+use core::task::{Poll, Waker};
 
+use pin_project_lite::pin_project;
+
+pub(crate) use self::wake::{WakeList, complete_before};
 use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering, UnsafeCell};
 
 /// Bit 0 of [`Waiter::state`]: the node is linked in a list.
@@ -406,122 +416,204 @@ unsafe fn node_ref<'a>(node: NonNull<Waiter>) -> &'a Waiter {
     unsafe { node.as_ref() }
 }
 
-/// A batch of wakers to wake once the lock is dropped.
-pub(crate) struct WakeList {
-    wakers: [Option<Waker>; WakeList::CAPACITY],
-    len: usize,
+pin_project! {
+    /// A waiting future's membership in one [`WaiterList`]: its pinned
+    /// [`Waiter`] node and whether that node is queued. Every future that
+    /// waits embeds one (as a `#[pin]` field) and goes through its three
+    /// steps, so the unsafe list handling and the cancellation protocol are
+    /// written once, here:
+    ///
+    /// 1. [`push`](Self::push) links the node, under the list's lock, and
+    ///    marks it queued;
+    /// 2. [`poll_completion`](Self::poll_completion), on each re-poll, says
+    ///    whether a notifier completed the node (lock-free when it did), and
+    ///    otherwise refreshes the waker;
+    /// 3. [`cancel`](Self::cancel), from the future's `Drop`, unlinks a node
+    ///    that is still waiting, or reports the completion code of one that
+    ///    was completed but never saw it, so the owner can pass the
+    ///    hand-off on (a lock, permits, a reserved item, a notification).
+    ///
+    /// # Invariants
+    ///
+    /// * `queued` is true exactly while the node is linked in a list, or has
+    ///   been completed by a notifier and the owner has not yet observed it.
+    ///   When it is false the node is in no list, so [`push`](Self::push)
+    ///   may link it (it may be reused: a queue stream re-pushes its node for
+    ///   every item).
+    /// * A `WaitNode` is only ever used with *one* list: the same mutex and
+    ///   the same field of the state it guards. That is the single safety
+    ///   contract of the three methods above; each primitive meets it by
+    ///   naming its list in one place (e.g. `&self.waiters`).
+    /// * The node is pinned (the `WaitNode` is `!Unpin` and only reached
+    ///   through `Pin<&mut WaitNode>`), so its address, which the list holds,
+    ///   stays valid until the `WaitNode` is dropped; and it is not dropped
+    ///   while linked: the owner's `Drop` calls [`cancel`](Self::cancel),
+    ///   and as a last line of defence `WaitNode`'s own drop aborts the
+    ///   process if it finds the node still linked (a dangling pointer in
+    ///   the list would be undefined behaviour; a bug elsewhere must not
+    ///   become one). After `cancel`, that check is one `bool` test.
+    pub(crate) struct WaitNode {
+        #[pin]
+        waiter: Waiter,
+        queued: bool,
+    }
+
+    impl PinnedDrop for WaitNode {
+        fn drop(this: Pin<&mut Self>) {
+            if this.queued && this.waiter.completion().is_none() {
+                // The owner did not `cancel`: the list still points here.
+                std::process::abort();
+            }
+        }
+    }
 }
 
-impl WakeList {
-    /// Wakers gathered per batch before the lock is dropped to wake them.
-    #[cfg(not(loom))]
-    pub(crate) const CAPACITY: usize = 32;
-    /// Small under loom, so models reach the batch boundary.
-    #[cfg(loom)]
-    pub(crate) const CAPACITY: usize = 2;
+/// What [`WaitNode::cancel`] found.
+pub(crate) enum Cancelled<'a, S> {
+    /// The node was not queued: nothing to do.
+    NotQueued,
+    /// The node was still waiting and is now unlinked. Holds the list's
+    /// lock (for the caller's bookkeeping, e.g. "was I the last waiter?")
+    /// and the node's payload at the time (e.g. permits still needed).
+    Removed(MutexGuard<'a, S>, usize),
+    /// A notifier had completed the node with this code, and the owner never
+    /// saw it: whatever that code hands over is the owner's to pass on. The
+    /// lock is not held.
+    Completed(usize),
+}
 
+impl WaitNode {
+    /// A node that is in no list.
     pub(crate) fn new() -> Self {
         Self {
-            wakers: [const { None }; Self::CAPACITY],
-            len: 0,
+            waiter: Waiter::new(),
+            queued: false,
         }
     }
 
-    pub(crate) fn can_push(&self) -> bool {
-        self.len < Self::CAPACITY
+    /// Whether the node is queued (see the invariants).
+    pub(crate) fn is_queued(&self) -> bool {
+        self.queued
     }
 
-    pub(crate) fn push(&mut self, waker: Waker) {
-        debug_assert!(self.can_push(), "WakeList is full");
-        self.wakers[self.len] = Some(waker);
-        self.len += 1;
+    /// Links the node at the tail of `list` with `payload` and the owner's
+    /// `waker`, and marks it queued. `list` is reached through its mutex's
+    /// guard, so the lock is held.
+    ///
+    /// # Panics
+    ///
+    /// If the node is already queued.
+    ///
+    /// # Safety
+    ///
+    /// `list` is this node's one list (see the invariants).
+    pub(crate) unsafe fn push(
+        self: Pin<&mut Self>,
+        list: &mut WaiterList,
+        payload: usize,
+        waker: &Waker,
+    ) {
+        let this = self.project();
+        assert!(!*this.queued, "a WaitNode is pushed while queued");
+        // SAFETY: not queued, so in no list (invariant). The node is pinned,
+        // and it is unlinked before it is dropped: its owner calls `cancel`
+        // (with this same list, by the caller's contract), and our drop
+        // aborts rather than leave it linked.
+        unsafe { list.push_back(this.waiter.into_ref().get_ref(), payload, waker) };
+        *this.queued = true;
     }
 
-    /// Wakes every gathered waker (call it without the lock held).
-    pub(crate) fn wake_all(&mut self) {
-        for slot in &mut self.wakers[..self.len] {
-            if let Some(waker) = slot.take() {
-                waker.wake();
-            }
+    /// The re-poll of a waiting future. `Ready(None)` if the node is not
+    /// queued (the caller goes on with its first-poll logic);
+    /// `Ready(Some(code))` if a notifier completed it (it is then no longer
+    /// queued); `Pending` if it still waits, after making `waker` the one to
+    /// wake.
+    ///
+    /// Takes no lock if the node was completed (the common case after a
+    /// wake-up). The list is `list(&mut state)` where `state` is what
+    /// `mutex` guards.
+    ///
+    /// # Safety
+    ///
+    /// `mutex` and `list` designate this node's one list (see the invariants).
+    pub(crate) unsafe fn poll_completion<S>(
+        self: Pin<&mut Self>,
+        mutex: &Mutex<S>,
+        list: impl FnOnce(&mut S) -> &mut WaiterList,
+        waker: &Waker,
+    ) -> Poll<Option<usize>> {
+        let this = self.project();
+        if !*this.queued {
+            return Poll::Ready(None);
         }
-        self.len = 0;
-    }
-}
-
-impl Drop for WakeList {
-    fn drop(&mut self) {
-        // Wakers gathered and not woken (a panic in between) must still be
-        // woken, or their tasks would hang.
-        self.wake_all();
-    }
-}
-
-/// Completes with `code` up to `max` nodes of a list, head first, among
-/// those linked before `limit` (a [`WaiterList::next_ticket`] taken earlier),
-/// and wakes them in batches with the lock dropped in between.
-///
-/// The list is `list(&mut state)` where `state` is what `mutex` guards;
-/// `guard` is that mutex, already locked. Returns how many were completed.
-pub(crate) fn complete_before<'a, S>(
-    mutex: &'a Mutex<S>,
-    mut guard: MutexGuard<'a, S>,
-    list: impl Fn(&mut S) -> &mut WaiterList,
-    limit: Ticket,
-    code: usize,
-    max: usize,
-) -> usize {
-    let mut wakers = WakeList::new();
-    let mut completed = 0;
-    loop {
-        while completed < max && wakers.can_push() {
-            match list(&mut guard).pop_front_before(limit, code) {
-                Some(waker) => {
-                    wakers.push(waker);
-                    completed += 1;
+        let waiter = this.waiter.into_ref().get_ref();
+        let code = match waiter.completion() {
+            Some(code) => code,
+            None => {
+                let mut guard = mutex.lock();
+                let list = list(&mut guard);
+                match waiter.completion_locked(list) {
+                    Some(code) => code,
+                    None => {
+                        // SAFETY: queued and not completed, so linked, and
+                        // in this list (the caller's contract).
+                        let old = unsafe { list.update_waker(waiter, waker) };
+                        drop(guard);
+                        drop(old);
+                        return Poll::Pending;
+                    }
                 }
-                None => break,
             }
+        };
+        *this.queued = false;
+        Poll::Ready(Some(code))
+    }
+
+    /// Takes the node out of its list, for the owner's `Drop`; see
+    /// [`Cancelled`] for what it reports. Afterwards the node is not queued.
+    ///
+    /// # Safety
+    ///
+    /// `mutex` and `list` designate this node's one list (see the invariants).
+    pub(crate) unsafe fn cancel<'a, S>(
+        self: Pin<&mut Self>,
+        mutex: &'a Mutex<S>,
+        list: impl FnOnce(&mut S) -> &mut WaiterList,
+    ) -> Cancelled<'a, S> {
+        let this = self.project();
+        if !*this.queued {
+            return Cancelled::NotQueued;
         }
-        // More may be left only if we stopped because the batch was full.
-        let more = !wakers.can_push() && completed < max;
-        drop(guard);
-        wakers.wake_all();
-        if !more {
-            return completed;
-        }
-        guard = mutex.lock();
+        let waiter = this.waiter.into_ref().get_ref();
+        let code = match waiter.completion() {
+            Some(code) => code,
+            None => {
+                let mut guard = mutex.lock();
+                let list = list(&mut guard);
+                // SAFETY: queued, so linked in this list (the caller's
+                // contract) or completed, hence in no list.
+                let removed = unsafe { list.remove(waiter) };
+                let code = waiter
+                    .completion_locked(list)
+                    .expect("a node in no list has a completion code");
+                *this.queued = false;
+                if removed {
+                    return Cancelled::Removed(guard, code);
+                }
+                code
+            }
+        };
+        *this.queued = false;
+        Cancelled::Completed(code)
     }
 }
 
-/// The re-poll of a future whose node is linked in a list: the completion
-/// code if it was completed, else `None` after refreshing the waker.
-///
-/// Takes no lock if the node is already completed (the common case after a
-/// wake-up). The list is `list(&mut state)` where `state` is what `mutex`
-/// guards.
-///
-/// # Safety
-///
-/// `node` was pushed on that list, and is in it or in no list.
-pub(crate) unsafe fn poll_completion<S>(
-    node: &Waiter,
-    mutex: &Mutex<S>,
-    list: impl FnOnce(&mut S) -> &mut WaiterList,
-    waker: &Waker,
-) -> Option<usize> {
-    if let Some(code) = node.completion() {
-        return Some(code);
+impl fmt::Debug for WaitNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitNode")
+            .field("queued", &self.queued)
+            .finish_non_exhaustive()
     }
-    let mut guard = mutex.lock();
-    let list = list(&mut guard);
-    if let Some(code) = node.completion_locked(list) {
-        return Some(code);
-    }
-    // SAFETY: not completed, so still linked, and in this list (contract).
-    let old = unsafe { list.update_waker(node, waker) };
-    drop(guard);
-    drop(old);
-    None
 }
 
 #[cfg(all(test, not(loom)))]
@@ -616,44 +708,48 @@ mod tests {
     }
 
     #[test]
-    fn complete_before_wakes_in_batches() {
-        let (counter, waker) = Counter::new();
-        let nodes: Vec<Waiter> = (0..(WakeList::CAPACITY * 2 + 3))
-            .map(|_| Waiter::new())
-            .collect();
-        let mutex = Mutex::new(WaiterList::new());
-        push_all(&mut mutex.lock(), &nodes, &waker);
-        let guard = mutex.lock();
-        let limit = guard.next_ticket();
-        let n = complete_before(&mutex, guard, |l| l, limit, 0, usize::MAX);
-        assert_eq!(n, nodes.len());
-        assert_eq!(counter.count(), nodes.len());
-        assert!(mutex.lock().is_empty());
-        // `max` is honoured.
-        push_all(&mut mutex.lock(), &nodes[..5], &waker);
-        let guard = mutex.lock();
-        let limit = guard.next_ticket();
-        assert_eq!(complete_before(&mutex, guard, |l| l, limit, 0, 2), 2);
-        let mut list = mutex.lock();
-        while list.pop_front(0).is_some() {}
-    }
-
-    #[test]
-    fn poll_completion_refreshes_the_waker_until_completed() {
+    fn wait_node_polls_and_cancels() {
         let (old, old_waker) = Counter::new();
         let (new, new_waker) = Counter::new();
-        let node = Waiter::new();
         let mutex = Mutex::new(WaiterList::new());
-        // SAFETY: `node` outlives its time in the list.
-        unsafe { mutex.lock().push_back(&node, 0, &old_waker) };
-        // SAFETY: `node` was pushed on this list.
-        let first = unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) };
-        assert_eq!(first, None);
-        mutex.lock().pop_front(7).unwrap().wake();
-        assert_eq!((old.count(), new.count()), (0, 1));
+        let mut node = Box::pin(WaitNode::new());
+        // SAFETY: `node` is only used with `mutex`'s list (here and below).
+        let poll = unsafe { node.as_mut().poll_completion(&mutex, |l| l, &new_waker) };
+        assert_eq!(poll, Poll::Ready(None), "not queued yet");
         // SAFETY: as above.
-        let second = unsafe { poll_completion(&node, &mutex, |l| l, &new_waker) };
-        assert_eq!(second, Some(7));
+        unsafe { node.as_mut().push(&mut mutex.lock(), 4, &old_waker) };
+        // SAFETY: as above.
+        let poll = unsafe { node.as_mut().poll_completion(&mutex, |l| l, &new_waker) };
+        assert!(poll.is_pending() && node.is_queued());
+        mutex.lock().pop_front(7).unwrap().wake();
+        assert_eq!(
+            (old.count(), new.count()),
+            (0, 1),
+            "the waker was refreshed"
+        );
+        // SAFETY: as above.
+        let poll = unsafe { node.as_mut().poll_completion(&mutex, |l| l, &new_waker) };
+        assert_eq!(poll, Poll::Ready(Some(7)));
+        assert!(!node.is_queued());
+
+        // Cancelled while waiting: removed, with its payload, lock held.
+        // SAFETY: as above.
+        unsafe { node.as_mut().push(&mut mutex.lock(), 4, &old_waker) };
+        // SAFETY: as above.
+        match unsafe { node.as_mut().cancel(&mutex, |l| l) } {
+            Cancelled::Removed(list, 4) => assert!(list.is_empty()),
+            _ => panic!("not removed"),
+        }
+        // Cancelled after an unseen completion: the code is reported.
+        // SAFETY: as above.
+        unsafe { node.as_mut().push(&mut mutex.lock(), 0, &old_waker) };
+        drop(mutex.lock().pop_front(3));
+        // SAFETY: as above.
+        let cancelled = unsafe { node.as_mut().cancel(&mutex, |l| l) };
+        assert!(matches!(cancelled, Cancelled::Completed(3)));
+        // SAFETY: as above.
+        let cancelled = unsafe { node.as_mut().cancel(&mutex, |l| l) };
+        assert!(matches!(cancelled, Cancelled::NotQueued));
     }
 }
 

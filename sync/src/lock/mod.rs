@@ -29,9 +29,11 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::sync::Arc;
 
+use pin_project_lite::pin_project;
+
 pub use self::owned::{OwnedLockFuture, OwnedLockGuard};
 use crate::loom::{AtomicUsize, Mutex, Ordering, UnsafeCell};
-use crate::waiters::{Waiter, WaiterList, poll_completion};
+use crate::waiters::{Cancelled, WaitNode, WaiterList};
 
 /// `state` bit: somebody holds the lock (or it was handed to a waiter).
 const LOCKED: usize = 1;
@@ -112,8 +114,7 @@ impl<T> Lock<T> {
     pub fn lock(&self) -> LockFuture<'_, T> {
         LockFuture {
             lock: self,
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
         }
     }
 
@@ -267,18 +268,18 @@ impl<T> Lock<T> {
         }
     }
 
-    /// Polls a lock future whose node is `node`; `queued` is the future's
-    /// "node was pushed and not yet seen completed" flag.
-    fn poll_lock(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
-        if *queued {
-            // SAFETY: the node was pushed on `self.waiters` (below), and is
-            // in it or in no list.
-            if unsafe { poll_completion(node, &self.waiters, |l| l, cx.waker()) }.is_none() {
-                return Poll::Pending;
-            }
+    /// Polls a lock future whose wait node is `node`.
+    fn poll_lock(&self, mut node: Pin<&mut WaitNode>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: a lock future's node is only used with `self.waiters`
+        // (here, below, and in `cancel_lock`).
+        match unsafe {
+            node.as_mut()
+                .poll_completion(&self.waiters, |l| l, cx.waker())
+        } {
+            Poll::Pending => return Poll::Pending,
             // Completed: the lock was handed to us.
-            *queued = false;
-            return Poll::Ready(());
+            Poll::Ready(Some(_)) => return Poll::Ready(()),
+            Poll::Ready(None) => {}
         }
         if self.try_lock_fast() {
             return Poll::Ready(());
@@ -287,29 +288,25 @@ impl<T> Lock<T> {
         if self.lock_or_queue(&mut waiters) {
             return Poll::Ready(());
         }
-        // SAFETY: the node is in no list (`queued` is false), it is pinned
-        // inside the future, and the future's `Drop` calls `cancel_lock`,
-        // which unlinks it under this lock.
-        unsafe { waiters.push_back(node, 0, cx.waker()) };
-        *queued = true;
+        // SAFETY: as above.
+        unsafe { node.push(&mut waiters, 0, cx.waker()) };
         Poll::Pending
     }
 
-    /// The `Drop` of a lock future whose node was pushed: leaves the line,
-    /// or passes on the lock if it was already handed over.
-    fn cancel_lock(&self, node: &Waiter) {
-        if node.completion().is_none() {
-            let mut waiters = self.waiters.lock();
-            // SAFETY: the node is in `self.waiters` or in no list.
-            if unsafe { waiters.remove(node) } {
+    /// The `Drop` of a lock future: leaves the line, or passes on the lock
+    /// if it was already handed over.
+    fn cancel_lock(&self, node: Pin<&mut WaitNode>) {
+        // SAFETY: `self.waiters` is the node's one list (see `poll_lock`).
+        match unsafe { node.cancel(&self.waiters, |l| l) } {
+            Cancelled::NotQueued => {}
+            Cancelled::Removed(waiters, _) => {
                 if waiters.is_empty() {
                     self.state.fetch_and(!QUEUED, Ordering::Relaxed);
                 }
-                return;
             }
+            // The lock was handed to us but never taken: pass it on.
+            Cancelled::Completed(_) => self.unlock(),
         }
-        // The lock was handed to us but never taken: pass it on.
-        self.unlock();
     }
 
     /// A pointer to the value, for a guard.
@@ -349,54 +346,51 @@ impl<T: fmt::Debug> fmt::Debug for Lock<T> {
     }
 }
 
-/// The future of [`Lock::lock`]; resolves to a [`LockGuard`]. asyncio's
-/// `lock.acquire()` coroutine.
-///
-/// Dropping it before it resolves gives up its place in line (and passes
-/// the lock on if it had already been handed to it).
-///
-/// ```
-/// use runtime_sync::Lock;
-/// # futures_lite::future::block_on(async {
-/// let lock = Lock::new(0);
-/// let future = lock.lock(); // nothing happens until polled
-/// *future.await += 1;
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct LockFuture<'a, T> {
-    lock: &'a Lock<T>,
-    /// Our place in `lock.waiters` (pinned: linked by address).
-    node: Waiter,
-    /// The node was pushed and not yet seen completed.
-    queued: bool,
+pin_project! {
+    /// The future of [`Lock::lock`]; resolves to a [`LockGuard`]. asyncio's
+    /// `lock.acquire()` coroutine.
+    ///
+    /// Dropping it before it resolves gives up its place in line (and passes
+    /// the lock on if it had already been handed to it).
+    ///
+    /// ```
+    /// use runtime_sync::Lock;
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Lock::new(0);
+    /// let future = lock.lock(); // nothing happens until polled
+    /// *future.await += 1;
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct LockFuture<'a, T> {
+        lock: &'a Lock<T>,
+        // Our place in line.
+        #[pin]
+        node: WaitNode,
+    }
+
+    impl<'a, T> PinnedDrop for LockFuture<'a, T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            this.lock.cancel_lock(this.node);
+        }
+    }
 }
 
 impl<'a, T> Future for LockFuture<'a, T> {
     type Output = LockGuard<'a, T>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: we never move out of `self`, and `node` is only used
-        // through `&Waiter`, so the pinning of the node holds.
-        let this = unsafe { self.get_unchecked_mut() };
-        let lock = this.lock;
-        lock.poll_lock(&this.node, &mut this.queued, cx)
-            .map(|()| LockGuard::new(lock))
-    }
-}
-
-impl<T> Drop for LockFuture<'_, T> {
-    fn drop(&mut self) {
-        if self.queued {
-            self.lock.cancel_lock(&self.node);
-        }
+        let this = self.project();
+        let lock: &'a Lock<T> = this.lock;
+        lock.poll_lock(this.node, cx).map(|()| LockGuard::new(lock))
     }
 }
 
 impl<T> fmt::Debug for LockFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockFuture")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }

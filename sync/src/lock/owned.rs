@@ -7,35 +7,47 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::sync::Arc;
 
-use super::Lock;
-use crate::waiters::Waiter;
+use pin_project_lite::pin_project;
 
-/// The future of [`Lock::lock_owned`]; resolves to an [`OwnedLockGuard`].
-/// Fair and cancel-safe like [`LockFuture`](super::LockFuture); asyncio's
-/// `lock.acquire()` coroutine.
-///
-/// ```
-/// use std::sync::Arc;
-/// # futures_lite::future::block_on(async {
-/// let lock = Arc::new(runtime_sync::Lock::new(1));
-/// let guard = lock.lock_owned().await;
-/// assert_eq!(*guard, 1);
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct OwnedLockFuture<T> {
-    /// `None` once the guard was handed out.
-    lock: Option<Arc<Lock<T>>>,
-    node: Waiter,
-    queued: bool,
+use super::Lock;
+use crate::waiters::WaitNode;
+
+pin_project! {
+    /// The future of [`Lock::lock_owned`]; resolves to an [`OwnedLockGuard`].
+    /// Fair and cancel-safe like [`LockFuture`](super::LockFuture); asyncio's
+    /// `lock.acquire()` coroutine.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Arc::new(runtime_sync::Lock::new(1));
+    /// let guard = lock.lock_owned().await;
+    /// assert_eq!(*guard, 1);
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct OwnedLockFuture<T> {
+        // `None` once the guard was handed out.
+        lock: Option<Arc<Lock<T>>>,
+        #[pin]
+        node: WaitNode,
+    }
+
+    impl<T> PinnedDrop for OwnedLockFuture<T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(lock) = this.lock {
+                lock.cancel_lock(this.node);
+            }
+        }
+    }
 }
 
 impl<T> OwnedLockFuture<T> {
     pub(super) fn new(lock: Arc<Lock<T>>) -> Self {
         Self {
             lock: Some(lock),
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
         }
     }
 }
@@ -45,14 +57,12 @@ impl<T> Future for OwnedLockFuture<T> {
 
     #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: nothing but the `Arc` is moved out of `self`; `node` is
-        // only used through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
+        let this = self.project();
         let lock = this
             .lock
             .as_ref()
             .expect("OwnedLockFuture polled after it returned its guard");
-        match lock.poll_lock(&this.node, &mut this.queued, cx) {
+        match lock.poll_lock(this.node, cx) {
             Poll::Ready(()) => {
                 let lock = this.lock.take().expect("checked above");
                 Poll::Ready(OwnedLockGuard::new(lock))
@@ -62,18 +72,10 @@ impl<T> Future for OwnedLockFuture<T> {
     }
 }
 
-impl<T> Drop for OwnedLockFuture<T> {
-    fn drop(&mut self) {
-        if let (true, Some(lock)) = (self.queued, &self.lock) {
-            lock.cancel_lock(&self.node);
-        }
-    }
-}
-
 impl<T> fmt::Debug for OwnedLockFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OwnedLockFuture")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }

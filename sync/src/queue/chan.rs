@@ -26,12 +26,13 @@
 //! number dropped and releases `join` if it reaches zero. Every waiting
 //! getter and putter is completed with [`SHUT_DOWN`] and re-checks.
 
+use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 
 use super::buffer::Buffer;
 use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
 use crate::loom::{Mutex, MutexGuard};
-use crate::waiters::{Waiter, WaiterList, complete_before, poll_completion};
+use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
 
 /// Completion code: an item (for a getter) or a slot (for a putter) was
 /// reserved for this waiter.
@@ -61,24 +62,27 @@ struct State<B> {
 }
 
 /// The operations the queue futures need, without the buffer type.
+///
+/// A node is used with one line only: a getter's with `poll_get` and
+/// `cancel_get` (the `getters` list), a putter's with `poll_put` and
+/// `cancel_put`, a joiner's with `poll_join` and `cancel_join`. That is
+/// [`WaitNode`]'s contract, met by each future calling only its own pair.
 pub(crate) trait ChanOps<T> {
     fn poll_get(
         &self,
-        node: &Waiter,
-        queued: &mut bool,
+        node: Pin<&mut WaitNode>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<T, QueueShutDown>>;
-    fn cancel_get(&self, node: &Waiter);
+    fn cancel_get(&self, node: Pin<&mut WaitNode>);
     fn poll_put(
         &self,
-        node: &Waiter,
-        queued: &mut bool,
+        node: Pin<&mut WaitNode>,
         item: &mut Option<T>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), PutError<T>>>;
-    fn cancel_put(&self, node: &Waiter);
-    fn poll_join(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()>;
-    fn cancel_join(&self, node: &Waiter);
+    fn cancel_put(&self, node: Pin<&mut WaitNode>);
+    fn poll_join(&self, node: Pin<&mut WaitNode>, cx: &mut Context<'_>) -> Poll<()>;
+    fn cancel_join(&self, node: Pin<&mut WaitNode>);
 }
 
 fn wake(waker: Option<Waker>) {
@@ -236,45 +240,41 @@ impl<B: Buffer> Chan<B> {
         (item, waker)
     }
 
-    /// Unlinks a dropped future's node from `list`, and returns the guard
-    /// with the completion code if it had been completed instead.
-    fn cancel<'a>(
+    /// Takes a dropped future's node out of `list`, and returns the locked
+    /// state with the completion code if it had been completed instead (so
+    /// the caller can pass a reservation on).
+    ///
+    /// # Safety
+    ///
+    /// `list` is the node's one line (see [`ChanOps`]).
+    unsafe fn cancel<'a>(
         &'a self,
-        node: &Waiter,
-        list: impl Fn(&mut State<B>) -> &mut WaiterList,
+        node: Pin<&mut WaitNode>,
+        list: impl FnOnce(&mut State<B>) -> &mut WaiterList,
     ) -> Option<(MutexGuard<'a, State<B>>, usize)> {
-        let mut st = self.state.lock();
-        // SAFETY: the node was pushed on this list, and is in it or in no
-        // list.
-        if unsafe { list(&mut st).remove(node) } {
-            return None;
+        // SAFETY: forwarded contract.
+        match unsafe { node.cancel(&self.state, list) } {
+            Cancelled::NotQueued | Cancelled::Removed(..) => None,
+            Cancelled::Completed(code) => Some((self.state.lock(), code)),
         }
-        let code = node
-            .completion_locked(list(&mut st))
-            .expect("a node that was not removed was completed");
-        Some((st, code))
     }
 }
 
 impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
     fn poll_get(
         &self,
-        node: &Waiter,
-        queued: &mut bool,
+        mut node: Pin<&mut WaitNode>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<B::Item, QueueShutDown>> {
-        let mut granted = false;
-        if *queued {
-            // SAFETY: the node was pushed on `getters` (below) and is in it
-            // or in no list.
-            match unsafe { poll_completion(node, &self.state, |s| &mut s.getters, cx.waker()) } {
-                None => return Poll::Pending,
-                Some(code) => {
-                    *queued = false;
-                    granted = code == GRANTED;
-                }
-            }
-        }
+        // SAFETY: a getter's node is only used with `getters` (`ChanOps`).
+        let completion = unsafe {
+            node.as_mut()
+                .poll_completion(&self.state, |s| &mut s.getters, cx.waker())
+        };
+        let granted = match completion {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(code) => code == Some(GRANTED),
+        };
         let mut st = self.state.lock();
         if granted && st.reserved_items > 0 {
             // Our reservation (an immediate shutdown would have voided it).
@@ -283,10 +283,8 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             if st.shut_down {
                 return Poll::Ready(Err(QueueShutDown));
             }
-            // SAFETY: the node is in no list (`queued` is false), pinned in
-            // the future, whose `Drop` calls `cancel_get`.
-            unsafe { st.getters.push_back(node, 0, cx.waker()) };
-            *queued = true;
+            // SAFETY: as above.
+            unsafe { node.push(&mut st.getters, 0, cx.waker()) };
             return Poll::Pending;
         }
         let (item, waker) = self.pop(&mut st);
@@ -295,8 +293,9 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         Poll::Ready(Ok(item))
     }
 
-    fn cancel_get(&self, node: &Waiter) {
-        let Some((mut st, code)) = self.cancel(node, |s| &mut s.getters) else {
+    fn cancel_get(&self, node: Pin<&mut WaitNode>) {
+        // SAFETY: a getter's node is only used with `getters` (`ChanOps`).
+        let Some((mut st, code)) = (unsafe { self.cancel(node, |s| &mut s.getters) }) else {
             return;
         };
         if code == GRANTED && st.reserved_items > 0 {
@@ -313,23 +312,19 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
 
     fn poll_put(
         &self,
-        node: &Waiter,
-        queued: &mut bool,
+        mut node: Pin<&mut WaitNode>,
         item: &mut Option<B::Item>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), PutError<B::Item>>> {
-        let mut granted = false;
-        if *queued {
-            // SAFETY: the node was pushed on `putters` (below) and is in it
-            // or in no list.
-            match unsafe { poll_completion(node, &self.state, |s| &mut s.putters, cx.waker()) } {
-                None => return Poll::Pending,
-                Some(code) => {
-                    *queued = false;
-                    granted = code == GRANTED;
-                }
-            }
-        }
+        // SAFETY: a putter's node is only used with `putters` (`ChanOps`).
+        let completion = unsafe {
+            node.as_mut()
+                .poll_completion(&self.state, |s| &mut s.putters, cx.waker())
+        };
+        let granted = match completion {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(code) => code == Some(GRANTED),
+        };
         let mut st = self.state.lock();
         let take =
             |item: &mut Option<B::Item>| item.take().expect("PutFuture polled after completion");
@@ -339,10 +334,8 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         if granted && st.reserved_slots > 0 {
             st.reserved_slots -= 1;
         } else if !self.has_free_slot(&st) {
-            // SAFETY: the node is in no list (`queued` is false), pinned in
-            // the future, whose `Drop` calls `cancel_put`.
-            unsafe { st.putters.push_back(node, 0, cx.waker()) };
-            *queued = true;
+            // SAFETY: as above.
+            unsafe { node.push(&mut st.putters, 0, cx.waker()) };
             return Poll::Pending;
         }
         let waker = Self::push(&mut st, take(item));
@@ -351,8 +344,9 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         Poll::Ready(Ok(()))
     }
 
-    fn cancel_put(&self, node: &Waiter) {
-        let Some((mut st, code)) = self.cancel(node, |s| &mut s.putters) else {
+    fn cancel_put(&self, node: Pin<&mut WaitNode>) {
+        // SAFETY: a putter's node is only used with `putters` (`ChanOps`).
+        let Some((mut st, code)) = (unsafe { self.cancel(node, |s| &mut s.putters) }) else {
             return;
         };
         if code == GRANTED && st.reserved_slots > 0 {
@@ -365,34 +359,31 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         }
     }
 
-    fn poll_join(&self, node: &Waiter, queued: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
-        if *queued {
-            // SAFETY: the node was pushed on `joiners` (below) and is in it
-            // or in no list.
-            return match unsafe {
-                poll_completion(node, &self.state, |s| &mut s.joiners, cx.waker())
-            } {
-                None => Poll::Pending,
-                Some(_) => {
-                    *queued = false;
-                    Poll::Ready(())
-                }
-            };
+    fn poll_join(&self, mut node: Pin<&mut WaitNode>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: a joiner's node is only used with `joiners` (`ChanOps`).
+        let completion = unsafe {
+            node.as_mut()
+                .poll_completion(&self.state, |s| &mut s.joiners, cx.waker())
+        };
+        match completion {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Some(_)) => return Poll::Ready(()),
+            Poll::Ready(None) => {}
         }
         let mut st = self.state.lock();
         if st.unfinished == 0 {
             return Poll::Ready(());
         }
-        // SAFETY: the node is in no list (`queued` is false), pinned in the
-        // future, whose `Drop` calls `cancel_join`.
-        unsafe { st.joiners.push_back(node, 0, cx.waker()) };
-        *queued = true;
+        // SAFETY: as above.
+        unsafe { node.push(&mut st.joiners, 0, cx.waker()) };
         Poll::Pending
     }
 
-    fn cancel_join(&self, node: &Waiter) {
+    fn cancel_join(&self, node: Pin<&mut WaitNode>) {
         // A completed joiner has nothing to pass on: all of them are woken.
-        self.cancel(node, |s| &mut s.joiners);
+        // SAFETY: a joiner's node is only used with `joiners` (`ChanOps`).
+        let cancelled = unsafe { node.cancel(&self.state, |s| &mut s.joiners) };
+        drop(cancelled);
     }
 }
 

@@ -6,38 +6,48 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use futures_core::Stream;
+use pin_project_lite::pin_project;
 
 use super::chan::ChanOps;
 use crate::error::{PutError, QueueShutDown};
-use crate::waiters::Waiter;
+use crate::waiters::WaitNode;
 
-/// The future of `get()` on a [`Queue`](crate::Queue),
-/// [`LifoQueue`](crate::LifoQueue) or [`PriorityQueue`](crate::PriorityQueue):
-/// asyncio's `queue.get()` coroutine.
-///
-/// Dropping it before it resolves leaves the line; if an item had already
-/// been set aside for it, that item goes to the next getter (or back to the
-/// queue): nothing is lost.
-///
-/// ```
-/// use runtime_sync::Queue;
-/// # futures_lite::future::block_on(async {
-/// let queue = Queue::new(0);
-/// let get = queue.get(); // nothing happens until polled
-/// queue.put_nowait(1).unwrap();
-/// assert_eq!(get.await, Ok(1));
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct GetFuture<'a, T> {
-    chan: &'a dyn ChanOps<T>,
-    node: Waiter,
-    queued: bool,
+pin_project! {
+    /// The future of `get()` on a [`Queue`](crate::Queue),
+    /// [`LifoQueue`](crate::LifoQueue) or [`PriorityQueue`](crate::PriorityQueue):
+    /// asyncio's `queue.get()` coroutine.
+    ///
+    /// Dropping it before it resolves leaves the line; if an item had already
+    /// been set aside for it, that item goes to the next getter (or back to the
+    /// queue): nothing is lost.
+    ///
+    /// ```
+    /// use runtime_sync::Queue;
+    /// # futures_lite::future::block_on(async {
+    /// let queue = Queue::new(0);
+    /// let get = queue.get(); // nothing happens until polled
+    /// queue.put_nowait(1).unwrap();
+    /// assert_eq!(get.await, Ok(1));
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct GetFuture<'a, T> {
+        chan: &'a dyn ChanOps<T>,
+        #[pin]
+        node: WaitNode,
+    }
+
+    impl<'a, T> PinnedDrop for GetFuture<'a, T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            this.chan.cancel_get(this.node);
+        }
+    }
 }
 
 // SAFETY: the only `ChanOps<T>` implementor is `Chan<B>` with `B` a std
 // collection of `T`; it is `Sync` (a mutex around the buffer) whenever
-// `T: Send`, so `&dyn ChanOps<T>` may cross threads then. `Waiter` is
+// `T: Send`, so `&dyn ChanOps<T>` may cross threads then. `WaitNode` is
 // `Send + Sync`.
 unsafe impl<T: Send> Send for GetFuture<'_, T> {}
 // SAFETY: `&GetFuture` allows nothing but `Debug`; see `Send`.
@@ -47,8 +57,7 @@ impl<'a, T> GetFuture<'a, T> {
     pub(crate) fn new(chan: &'a dyn ChanOps<T>) -> Self {
         Self {
             chan,
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
         }
     }
 }
@@ -57,52 +66,51 @@ impl<T> Future for GetFuture<'_, T> {
     type Output = Result<T, QueueShutDown>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: nothing is moved out of `self`; `node` is only used
-        // through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        this.chan.poll_get(&this.node, &mut this.queued, cx)
-    }
-}
-
-impl<T> Drop for GetFuture<'_, T> {
-    fn drop(&mut self) {
-        if self.queued {
-            self.chan.cancel_get(&self.node);
-        }
+        let this = self.project();
+        this.chan.poll_get(this.node, cx)
     }
 }
 
 impl<T> fmt::Debug for GetFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GetFuture")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }
 
-/// The future of `put(item)` on a queue: asyncio's `queue.put(item)`
-/// coroutine. Holds the item until it is added.
-///
-/// Dropping it before it resolves leaves the line (dropping the item); if a
-/// slot had already been set aside for it, the slot goes to the next putter.
-///
-/// ```
-/// use runtime_sync::Queue;
-/// # futures_lite::future::block_on(async {
-/// let queue = Queue::new(1);
-/// queue.put("a").await.unwrap();
-/// let put = queue.put("b"); // would wait: the queue is full
-/// assert_eq!(queue.get_nowait(), Ok("a"));
-/// put.await.unwrap();
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct PutFuture<'a, T> {
-    chan: &'a dyn ChanOps<T>,
-    node: Waiter,
-    queued: bool,
-    /// `None` once handed to the queue (or back in an error).
-    item: Option<T>,
+pin_project! {
+    /// The future of `put(item)` on a queue: asyncio's `queue.put(item)`
+    /// coroutine. Holds the item until it is added.
+    ///
+    /// Dropping it before it resolves leaves the line (dropping the item); if a
+    /// slot had already been set aside for it, the slot goes to the next putter.
+    ///
+    /// ```
+    /// use runtime_sync::Queue;
+    /// # futures_lite::future::block_on(async {
+    /// let queue = Queue::new(1);
+    /// queue.put("a").await.unwrap();
+    /// let put = queue.put("b"); // would wait: the queue is full
+    /// assert_eq!(queue.get_nowait(), Ok("a"));
+    /// put.await.unwrap();
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct PutFuture<'a, T> {
+        chan: &'a dyn ChanOps<T>,
+        #[pin]
+        node: WaitNode,
+        // `None` once handed to the queue (or back in an error).
+        item: Option<T>,
+    }
+
+    impl<'a, T> PinnedDrop for PutFuture<'a, T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            this.chan.cancel_put(this.node);
+        }
+    }
 }
 
 // SAFETY: as for `GetFuture`; the item moves with the future, hence `T: Send`.
@@ -115,8 +123,7 @@ impl<'a, T> PutFuture<'a, T> {
     pub(crate) fn new(chan: &'a dyn ChanOps<T>, item: T) -> Self {
         Self {
             chan,
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
             item: Some(item),
         }
     }
@@ -126,48 +133,46 @@ impl<T> Future for PutFuture<'_, T> {
     type Output = Result<(), PutError<T>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: nothing but the item is moved out of `self`; `node` is
-        // only used through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        this.chan
-            .poll_put(&this.node, &mut this.queued, &mut this.item, cx)
-    }
-}
-
-impl<T> Drop for PutFuture<'_, T> {
-    fn drop(&mut self) {
-        if self.queued {
-            self.chan.cancel_put(&self.node);
-        }
+        let this = self.project();
+        this.chan.poll_put(this.node, this.item, cx)
     }
 }
 
 impl<T> fmt::Debug for PutFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PutFuture")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }
 
-/// The future of `join()` on a queue: asyncio's `queue.join()` coroutine.
-/// Resolves when every item put has been marked done with `task_done()`.
-///
-/// ```
-/// use runtime_sync::Queue;
-/// # futures_lite::future::block_on(async {
-/// let queue = Queue::new(0);
-/// queue.put_nowait(1).unwrap();
-/// queue.get_nowait().unwrap();
-/// queue.task_done();
-/// queue.join().await;
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct JoinFuture<'a, T> {
-    chan: &'a dyn ChanOps<T>,
-    node: Waiter,
-    queued: bool,
+pin_project! {
+    /// The future of `join()` on a queue: asyncio's `queue.join()` coroutine.
+    /// Resolves when every item put has been marked done with `task_done()`.
+    ///
+    /// ```
+    /// use runtime_sync::Queue;
+    /// # futures_lite::future::block_on(async {
+    /// let queue = Queue::new(0);
+    /// queue.put_nowait(1).unwrap();
+    /// queue.get_nowait().unwrap();
+    /// queue.task_done();
+    /// queue.join().await;
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct JoinFuture<'a, T> {
+        chan: &'a dyn ChanOps<T>,
+        #[pin]
+        node: WaitNode,
+    }
+
+    impl<'a, T> PinnedDrop for JoinFuture<'a, T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            this.chan.cancel_join(this.node);
+        }
+    }
 }
 
 // SAFETY: as for `GetFuture`.
@@ -179,8 +184,7 @@ impl<'a, T> JoinFuture<'a, T> {
     pub(crate) fn new(chan: &'a dyn ChanOps<T>) -> Self {
         Self {
             chan,
-            node: Waiter::new(),
-            queued: false,
+            node: WaitNode::new(),
         }
     }
 }
@@ -189,25 +193,15 @@ impl<T> Future for JoinFuture<'_, T> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // SAFETY: nothing is moved out of `self`; `node` is only used
-        // through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        this.chan.poll_join(&this.node, &mut this.queued, cx)
-    }
-}
-
-impl<T> Drop for JoinFuture<'_, T> {
-    fn drop(&mut self) {
-        if self.queued {
-            self.chan.cancel_join(&self.node);
-        }
+        let this = self.project();
+        this.chan.poll_join(this.node, cx)
     }
 }
 
 impl<T> fmt::Debug for JoinFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinFuture")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }
@@ -235,8 +229,7 @@ impl<T> fmt::Debug for JoinFuture<'_, T> {
 #[must_use = "streams do nothing unless polled"]
 pub struct QueueStream<'a, T> {
     chan: &'a dyn ChanOps<T>,
-    node: Pin<Box<Waiter>>,
-    queued: bool,
+    node: Pin<Box<WaitNode>>,
     done: bool,
 }
 
@@ -249,8 +242,7 @@ impl<'a, T> QueueStream<'a, T> {
     pub(crate) fn new(chan: &'a dyn ChanOps<T>) -> Self {
         Self {
             chan,
-            node: Box::pin(Waiter::new()),
-            queued: false,
+            node: Box::pin(WaitNode::new()),
             done: false,
         }
     }
@@ -264,7 +256,7 @@ impl<T> Stream for QueueStream<'_, T> {
             return Poll::Ready(None);
         }
         let this = &mut *self;
-        match this.chan.poll_get(&this.node, &mut this.queued, cx) {
+        match this.chan.poll_get(this.node.as_mut(), cx) {
             Poll::Ready(Ok(item)) => Poll::Ready(Some(item)),
             Poll::Ready(Err(QueueShutDown)) => {
                 this.done = true;
@@ -277,16 +269,14 @@ impl<T> Stream for QueueStream<'_, T> {
 
 impl<T> Drop for QueueStream<'_, T> {
     fn drop(&mut self) {
-        if self.queued {
-            self.chan.cancel_get(&self.node);
-        }
+        self.chan.cancel_get(self.node.as_mut());
     }
 }
 
 impl<T> fmt::Debug for QueueStream<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QueueStream")
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .field("done", &self.done)
             .finish_non_exhaustive()
     }

@@ -27,11 +27,12 @@
 //!   only ones `BoundedSemaphore::release` may give back, which is what keeps
 //!   a bounded semaphore at or below its initial count.
 
+use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::ReleaseError;
 use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
-use crate::waiters::{MAX_PAYLOAD, Waiter, WaiterList, WakeList, poll_completion};
+use crate::waiters::{Cancelled, MAX_PAYLOAD, WaitNode, WaiterList, WakeList};
 
 /// `state` bit: the waiter list is not empty.
 const QUEUED: usize = 1;
@@ -206,23 +207,23 @@ impl Core {
         wakers.wake_all();
     }
 
-    /// Polls an acquire of `needed` permits whose node is `node`; `queued`
-    /// is the future's "node was pushed and not yet seen completed" flag.
+    /// Polls an acquire of `needed` permits whose wait node is `node`.
     pub(crate) fn poll_acquire(
         &self,
-        node: &Waiter,
+        mut node: Pin<&mut WaitNode>,
         needed: usize,
-        queued: &mut bool,
         cx: &mut Context<'_>,
     ) -> Poll<()> {
-        if *queued {
-            // SAFETY: the node was pushed on this list (below), and is in it
-            // or in no list.
-            if unsafe { poll_completion(node, &self.waiting, |w| w, cx.waker()) }.is_none() {
-                return Poll::Pending;
-            }
-            *queued = false;
-            return Poll::Ready(());
+        // SAFETY: every acquire future's node is only used with
+        // `self.waiting` (here, below, and in `cancel_acquire`).
+        match unsafe {
+            node.as_mut()
+                .poll_completion(&self.waiting, |w| w, cx.waker())
+        } {
+            Poll::Pending => return Poll::Pending,
+            // Completed: the permits were assigned to us.
+            Poll::Ready(Some(_)) => return Poll::Ready(()),
+            Poll::Ready(None) => {}
         }
         if needed == 0 || self.try_acquire(needed) {
             return Poll::Ready(());
@@ -256,24 +257,18 @@ impl Core {
         if taken == needed {
             return Poll::Ready(());
         }
-        // SAFETY: the node is in no list (`queued` is false); it is pinned in
-        // the acquire future, whose `Drop` calls `cancel_acquire`, which
-        // unlinks it under this lock.
-        unsafe { waiting.push_back(node, needed - taken, cx.waker()) };
-        *queued = true;
+        // SAFETY: as above: `self.waiting` is the node's one list.
+        unsafe { node.push(&mut waiting, needed - taken, cx.waker()) };
         Poll::Pending
     }
 
-    /// The `Drop` of an acquire future whose node was pushed: gives up the
-    /// place in line, and returns any permits assigned to it.
-    pub(crate) fn cancel_acquire(&self, node: &Waiter, needed: usize) {
-        if node.completion().is_none() {
-            let mut waiting = self.waiting.lock();
-            // SAFETY: the node is in this list or in no list.
-            if unsafe { waiting.remove(node) } {
-                let still_needed = node
-                    .completion_locked(&waiting)
-                    .expect("a removed node is not linked");
+    /// The `Drop` of an acquire future: gives up the place in line, and
+    /// passes on any permits assigned to it.
+    pub(crate) fn cancel_acquire(&self, node: Pin<&mut WaitNode>, needed: usize) {
+        // SAFETY: `self.waiting` is the node's one list (see `poll_acquire`).
+        match unsafe { node.cancel(&self.waiting, |w| w) } {
+            Cancelled::NotQueued => {}
+            Cancelled::Removed(waiting, still_needed) => {
                 let assigned = needed - still_needed;
                 if assigned > 0 {
                     // Only the head holds assigned permits: pass them on.
@@ -281,11 +276,10 @@ impl Core {
                 } else if waiting.is_empty() {
                     self.assign(waiting, 0);
                 }
-                return;
             }
+            // Completed: the permits are ours; give them back.
+            Cancelled::Completed(_) => self.release(needed),
         }
-        // Completed: the permits are ours; give them back.
-        self.release(needed);
     }
 }
 

@@ -7,7 +7,9 @@ use core::task::{Context, Poll};
 use std::sync::Arc;
 
 use super::counter::Core;
-use crate::waiters::Waiter;
+use pin_project_lite::pin_project;
+
+use crate::waiters::WaitNode;
 
 /// What an owned permit keeps alive: a `Semaphore` or a `BoundedSemaphore`.
 pub(crate) trait HasCore: Send + Sync {
@@ -144,36 +146,44 @@ impl fmt::Debug for OwnedSemaphorePermit {
     }
 }
 
-/// The future of `acquire` / `acquire_many`; resolves to a
-/// [`SemaphorePermit`]. asyncio's `sem.acquire()` coroutine.
-///
-/// Dropping it before it resolves gives up its place in line and hands any
-/// permits already set aside for it to the next waiter.
-///
-/// ```
-/// use runtime_sync::Semaphore;
-/// # futures_lite::future::block_on(async {
-/// let sem = Semaphore::new(1);
-/// let future = sem.acquire(); // nothing happens until polled
-/// let _permit = future.await;
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct AcquireFuture<'a> {
-    core: &'a Core,
-    /// Our place in the waiter list (pinned: linked by address).
-    node: Waiter,
-    needed: usize,
-    queued: bool,
+pin_project! {
+    /// The future of `acquire` / `acquire_many`; resolves to a
+    /// [`SemaphorePermit`]. asyncio's `sem.acquire()` coroutine.
+    ///
+    /// Dropping it before it resolves gives up its place in line and hands any
+    /// permits already set aside for it to the next waiter.
+    ///
+    /// ```
+    /// use runtime_sync::Semaphore;
+    /// # futures_lite::future::block_on(async {
+    /// let sem = Semaphore::new(1);
+    /// let future = sem.acquire(); // nothing happens until polled
+    /// let _permit = future.await;
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct AcquireFuture<'a> {
+        core: &'a Core,
+        // Our place in the waiter list.
+        #[pin]
+        node: WaitNode,
+        needed: usize,
+    }
+
+    impl PinnedDrop for AcquireFuture<'_> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            this.core.cancel_acquire(this.node, *this.needed);
+        }
+    }
 }
 
 impl<'a> AcquireFuture<'a> {
     pub(crate) fn new(core: &'a Core, needed: usize) -> Self {
         Self {
             core,
-            node: Waiter::new(),
+            node: WaitNode::new(),
             needed,
-            queued: false,
         }
     }
 }
@@ -182,20 +192,10 @@ impl<'a> Future for AcquireFuture<'a> {
     type Output = SemaphorePermit<'a>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: nothing is moved out of `self`; `node` is only used
-        // through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        this.core
-            .poll_acquire(&this.node, this.needed, &mut this.queued, cx)
-            .map(|()| SemaphorePermit::new(this.core, this.needed))
-    }
-}
-
-impl Drop for AcquireFuture<'_> {
-    fn drop(&mut self) {
-        if self.queued {
-            self.core.cancel_acquire(&self.node, self.needed);
-        }
+        let this = self.project();
+        let core: &'a Core = this.core;
+        core.poll_acquire(this.node, *this.needed, cx)
+            .map(|()| SemaphorePermit::new(core, *this.needed))
     }
 }
 
@@ -203,40 +203,50 @@ impl fmt::Debug for AcquireFuture<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AcquireFuture")
             .field("needed", &self.needed)
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }
 
-/// The future of `acquire_owned` / `acquire_many_owned`; resolves to an
-/// [`OwnedSemaphorePermit`]. Cancel-safe like [`AcquireFuture`]; asyncio's
-/// `sem.acquire()` coroutine.
-///
-/// ```
-/// use std::sync::Arc;
-/// use runtime_sync::Semaphore;
-/// # futures_lite::future::block_on(async {
-/// let sem = Arc::new(Semaphore::new(1));
-/// let permit = sem.acquire_owned().await;
-/// assert_eq!(permit.num_permits(), 1);
-/// # });
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct AcquireOwnedFuture {
-    /// `None` once the permit was handed out.
-    sem: Option<Arc<dyn HasCore>>,
-    node: Waiter,
-    needed: usize,
-    queued: bool,
+pin_project! {
+    /// The future of `acquire_owned` / `acquire_many_owned`; resolves to an
+    /// [`OwnedSemaphorePermit`]. Cancel-safe like [`AcquireFuture`]; asyncio's
+    /// `sem.acquire()` coroutine.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use runtime_sync::Semaphore;
+    /// # futures_lite::future::block_on(async {
+    /// let sem = Arc::new(Semaphore::new(1));
+    /// let permit = sem.acquire_owned().await;
+    /// assert_eq!(permit.num_permits(), 1);
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct AcquireOwnedFuture {
+        // `None` once the permit was handed out.
+        sem: Option<Arc<dyn HasCore>>,
+        #[pin]
+        node: WaitNode,
+        needed: usize,
+    }
+
+    impl PinnedDrop for AcquireOwnedFuture {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(sem) = this.sem {
+                sem.core().cancel_acquire(this.node, *this.needed);
+            }
+        }
+    }
 }
 
 impl AcquireOwnedFuture {
     pub(crate) fn new(sem: Arc<dyn HasCore>, needed: usize) -> Self {
         Self {
             sem: Some(sem),
-            node: Waiter::new(),
+            node: WaitNode::new(),
             needed,
-            queued: false,
         }
     }
 }
@@ -246,30 +256,17 @@ impl Future for AcquireOwnedFuture {
 
     #[track_caller]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // SAFETY: nothing is moved out of `self` but the `Arc` (not the
-        // node); `node` is only used through `&Waiter`, so it stays pinned.
-        let this = unsafe { self.get_unchecked_mut() };
+        let this = self.project();
         let sem = this
             .sem
             .as_ref()
             .expect("AcquireOwnedFuture polled after it returned its permit");
-        match sem
-            .core()
-            .poll_acquire(&this.node, this.needed, &mut this.queued, cx)
-        {
+        match sem.core().poll_acquire(this.node, *this.needed, cx) {
             Poll::Ready(()) => {
                 let sem = this.sem.take().expect("checked above");
-                Poll::Ready(OwnedSemaphorePermit::new(sem, this.needed))
+                Poll::Ready(OwnedSemaphorePermit::new(sem, *this.needed))
             }
             Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
-impl Drop for AcquireOwnedFuture {
-    fn drop(&mut self) {
-        if let (true, Some(sem)) = (self.queued, &self.sem) {
-            sem.core().cancel_acquire(&self.node, self.needed);
         }
     }
 }
@@ -278,7 +275,7 @@ impl fmt::Debug for AcquireOwnedFuture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AcquireOwnedFuture")
             .field("needed", &self.needed)
-            .field("queued", &self.queued)
+            .field("queued", &self.node.is_queued())
             .finish_non_exhaustive()
     }
 }
