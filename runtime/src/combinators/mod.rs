@@ -10,10 +10,12 @@ mod future_set;
 mod gather;
 mod maybe_done;
 mod task_group;
+mod task_group_error;
 mod wait;
 
 pub use as_completed::{AsCompleted, as_completed};
 pub use gather::{Gather, TryGather, gather, try_gather};
 pub use maybe_done::{MaybeDone, TryMaybeDone};
-pub use task_group::{Join, TaskGroup, TaskGroupError};
+pub use task_group::{Join, TaskGroup};
+pub use task_group_error::TaskGroupError;
 pub use wait::{ReturnWhen, Wait, WaitOutput, WaitTimeout, wait, wait_timeout};
