@@ -81,6 +81,8 @@
 
 mod clock;
 mod entry;
+mod heap;
+mod level;
 mod wheel;
 
 pub(crate) use clock::{NEVER, any_paused, far_future};

@@ -40,51 +40,21 @@
 //! may be early, which costs at most one spurious wake-up, at which the
 //! slot cascades into the heap and the exact deadline is known again.
 //!
-//! Cancelling an entry that is in the heap leaves its heap item behind,
-//! stale: an item is valid only while its entry is still in the heap with
-//! the same `seq`. Stale items are skipped when they reach the top, and the
-//! heap is compacted when they are more than half of it, so memory stays
-//! proportional to the live timers.
+//! # Files
+//!
+//! One level (its slots, their lists and bounds, its bitmap) is `level.rs`;
+//! the heap (and how it copes with cancelled entries) is `heap.rs`; the
+//! entries themselves live in the slab of `entry.rs`. This file composes
+//! them: where an entry goes, cascading, firing.
 
 use super::clock::NEVER;
 use super::entry::{Key, NIL, Place, Slab};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use super::heap::DeadlineHeap;
+use super::level::{LEVELS, Level, level_for, level_range, slot_for, slot_range};
 use std::task::Waker;
 
 /// The wheel's resolution: one tick, in nanoseconds.
 pub(crate) const TICK_NS: u64 = 1_000_000;
-const LEVELS: usize = 6;
-const LEVEL_BITS: u32 = 6;
-const SLOTS: usize = 1 << LEVEL_BITS;
-/// Ticks the top level reaches.
-const MAX_TICKS: u64 = (1 << (LEVEL_BITS as u64 * LEVELS as u64)) - 1;
-/// Stale heap items tolerated before a compaction is considered.
-const STALE_SLACK: usize = 64;
-
-#[derive(Clone, Copy)]
-struct Slot {
-    head: u32,
-    /// Lower bound of the deadlines (ns) of the entries in the list.
-    min: u64,
-}
-
-const EMPTY_SLOT: Slot = Slot {
-    head: NIL,
-    min: NEVER,
-};
-
-struct Level {
-    occupied: u64,
-    slots: [Slot; SLOTS],
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct HeapItem {
-    deadline: u64,
-    seq: u64,
-    index: u32,
-}
 
 /// What `poll_entry` found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,8 +76,7 @@ pub(crate) struct Wheel {
     /// The tick the wheel has reached: every entry in a slot has a later
     /// tick; entries with this tick or earlier are in the heap.
     elapsed: u64,
-    heap: BinaryHeap<Reverse<HeapItem>>,
-    stale: usize,
+    heap: DeadlineHeap,
     next_seq: u64,
     /// Registered entries that have not fired.
     pending: usize,
@@ -116,49 +85,6 @@ pub(crate) struct Wheel {
 /// The tick of a deadline.
 fn tick_of(deadline: u64) -> u64 {
     deadline / TICK_NS
-}
-
-/// The level an entry for tick `when` belongs to, seen from `elapsed`.
-fn level_for(elapsed: u64, when: u64) -> usize {
-    const SLOT_MASK: u64 = (1 << LEVEL_BITS) - 1;
-    // The low bits are or-ed in so equal ticks still give level 0; past the
-    // top level's reach, the top level.
-    let masked = ((elapsed ^ when) | SLOT_MASK).min(MAX_TICKS - 1);
-    let significant = 63 - masked.leading_zeros();
-    (significant / LEVEL_BITS) as usize
-}
-
-/// Ticks spanned by one slot of `level`.
-fn slot_range(level: usize) -> u64 {
-    1 << (LEVEL_BITS as usize * level)
-}
-
-/// Ticks spanned by the whole of `level`.
-fn level_range(level: usize) -> u64 {
-    1 << (LEVEL_BITS as usize * (level + 1))
-}
-
-fn slot_for(when: u64, level: usize) -> usize {
-    ((when >> (LEVEL_BITS as usize * level)) as usize) & (SLOTS - 1)
-}
-
-impl Level {
-    fn new() -> Level {
-        Level {
-            occupied: 0,
-            slots: [EMPTY_SLOT; SLOTS],
-        }
-    }
-
-    /// The next occupied slot at or after `now`'s slot, cyclically.
-    fn next_occupied_slot(&self, now: u64, level: usize) -> Option<usize> {
-        if self.occupied == 0 {
-            return None;
-        }
-        let now_slot = (now / slot_range(level)) as u32;
-        let zeros = self.occupied.rotate_right(now_slot).trailing_zeros();
-        Some((zeros as usize + now_slot as usize) % SLOTS)
-    }
 }
 
 impl Default for Wheel {
@@ -173,8 +99,7 @@ impl Wheel {
             slab: Slab::default(),
             levels: (0..LEVELS).map(|_| Level::new()).collect(),
             elapsed: 0,
-            heap: BinaryHeap::new(),
-            stale: 0,
+            heap: DeadlineHeap::default(),
             next_seq: 0,
             pending: 0,
         }
@@ -261,7 +186,7 @@ impl Wheel {
             self.cascade(level, slot);
         }
         self.elapsed = self.elapsed.max(now_tick);
-        while let Some(item) = self.valid_heap_top() {
+        while let Some(item) = self.heap.valid_top(&self.slab) {
             if item.deadline > now {
                 return false;
             }
@@ -285,10 +210,10 @@ impl Wheel {
     /// The earliest deadline of a registered timer, or a lower bound of it
     /// (see the module docs); `None` if no timer can ever fire.
     pub(crate) fn next_deadline(&mut self) -> Option<u64> {
-        let heap = self.valid_heap_top().map(|item| item.deadline);
+        let heap = self.heap.valid_top(&self.slab).map(|item| item.deadline);
         let wheel = self.next_expiration().map(|(level, slot, start)| {
-            self.levels[level].slots[slot]
-                .min
+            self.levels[level]
+                .min(slot)
                 .max(start.saturating_mul(TICK_NS))
         });
         let next = match (heap, wheel) {
@@ -312,11 +237,9 @@ impl Wheel {
             }
         }
         for level in self.levels.iter_mut() {
-            level.occupied = 0;
-            level.slots = [EMPTY_SLOT; SLOTS];
+            *level = Level::new();
         }
-        self.heap = BinaryHeap::new();
-        self.stale = 0;
+        self.heap = DeadlineHeap::default();
         self.pending = 0;
     }
 
@@ -356,89 +279,31 @@ impl Wheel {
         let when = tick_of(deadline);
         if when <= self.elapsed {
             self.slab.at_mut(index).place = Place::Heap;
-            self.heap.push(Reverse(HeapItem {
-                deadline,
-                seq,
-                index,
-            }));
+            self.heap.push(deadline, seq, index);
             return;
         }
         let level = level_for(self.elapsed, when);
         let slot = slot_for(when, level);
-        let head = {
-            let s = &mut self.levels[level].slots[slot];
-            s.min = s.min.min(deadline);
-            std::mem::replace(&mut s.head, index)
-        };
-        self.levels[level].occupied |= 1 << slot;
-        if head != NIL {
-            self.slab.at_mut(head).prev = index;
-        }
-        let entry = self.slab.at_mut(index);
-        entry.place = Place::Wheel {
+        self.levels[level].push(&mut self.slab, slot, index);
+        self.slab.at_mut(index).place = Place::Wheel {
             level: level as u8,
             slot: slot as u8,
         };
-        entry.prev = NIL;
-        entry.next = head;
     }
 
     /// Takes a placed entry out of its list (or marks its heap item stale).
     fn unplace(&mut self, index: u32) {
-        let entry = self.slab.at(index);
-        match entry.place {
+        match self.slab.at(index).place {
             Place::Wheel { level, slot } => {
-                let (prev, next) = (entry.prev, entry.next);
-                let (level, slot) = (level as usize, slot as usize);
-                if prev == NIL {
-                    self.levels[level].slots[slot].head = next;
-                } else {
-                    self.slab.at_mut(prev).next = next;
-                }
-                if next != NIL {
-                    self.slab.at_mut(next).prev = prev;
-                }
-                if self.levels[level].slots[slot].head == NIL {
-                    self.levels[level].slots[slot].min = NEVER;
-                    self.levels[level].occupied &= !(1 << slot);
-                }
+                self.levels[level as usize].unlink(&mut self.slab, slot as usize, index);
             }
-            Place::Heap => {
-                self.stale += 1;
-                if self.stale > STALE_SLACK && self.stale > self.heap.len() / 2 {
-                    self.compact_heap(index);
-                }
-            }
+            Place::Heap => self.heap.leave(&self.slab, index),
             Place::Fired | Place::Free => return,
         }
         let entry = self.slab.at_mut(index);
         entry.place = Place::Fired;
         entry.prev = NIL;
         entry.next = NIL;
-    }
-
-    /// Drops every stale heap item; `leaving` is about to become stale.
-    fn compact_heap(&mut self, leaving: u32) {
-        let slab = &self.slab;
-        self.heap.retain(|Reverse(item)| {
-            let e = slab.at(item.index);
-            item.index != leaving && e.place == Place::Heap && e.seq == item.seq
-        });
-        // `leaving`'s item is gone too, so nothing is stale any more.
-        self.stale = 0;
-    }
-
-    /// The heap's top after discarding stale items.
-    fn valid_heap_top(&mut self) -> Option<HeapItem> {
-        while let Some(&Reverse(item)) = self.heap.peek() {
-            let e = self.slab.at(item.index);
-            if e.place == Place::Heap && e.seq == item.seq {
-                return Some(item);
-            }
-            self.heap.pop();
-            self.stale -= 1;
-        }
-        None
     }
 
     /// The first non-empty slot (lowest level first): (level, slot, tick at
@@ -463,8 +328,7 @@ impl Wheel {
 
     /// Empties a slot and places its entries again, relative to `elapsed`.
     fn cascade(&mut self, level: usize, slot: usize) {
-        let mut index = std::mem::replace(&mut self.levels[level].slots[slot], EMPTY_SLOT).head;
-        self.levels[level].occupied &= !(1 << slot);
+        let mut index = self.levels[level].take(slot);
         while index != NIL {
             let entry = self.slab.at_mut(index);
             let next = entry.next;

@@ -5,6 +5,7 @@
 use super::{TICK_NS, Wheel};
 use crate::driver::time::clock::NEVER;
 use crate::driver::time::entry::Key;
+use crate::driver::time::heap::STALE_SLACK;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
@@ -245,7 +246,7 @@ fn churn_leaves_the_wheel_empty_and_memory_flat() {
     assert_eq!(f.wheel.pending(), 0);
     assert_eq!(f.wheel.entries(), 0);
     assert_eq!(f.wheel.capacity(), 1);
-    assert!(f.wheel.heap_len() <= 2 * super::STALE_SLACK + 2);
+    assert!(f.wheel.heap_len() <= 2 * STALE_SLACK + 2);
     assert_eq!(f.wheel.next_deadline(), None);
 }
 
