@@ -8,26 +8,21 @@
 //!   inside `block_on`. Blocking there would stall the tasks it drives, so a
 //!   nested `block_on` panics instead of deadlocking;
 //! * the scheduler-specific state of the thread driving tasks (`scheduler`),
-//!   so a wake from inside a task can go to the local run queue;
-//! * the task being polled and its cooperative budget.
+//!   so a wake from inside a task can go to the local run queue.
 //!
-//! All fields are plain cells: only the owning thread touches them.
+//! (The task being polled and its budget are the task core's business:
+//! `task/current.rs`.) All fields are plain cells: only the owning thread
+//! touches them.
 
 use crate::scheduler;
-use crate::task::TaskId;
-use crate::task::coop::Budget;
-use crate::task::core::Header;
+use crate::util::scoped::Scoped;
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::ptr::NonNull;
 
 struct Context {
     current: RefCell<Option<scheduler::Handle>>,
     driving: Cell<bool>,
-    scheduler: Cell<*const scheduler::Context>,
-    /// The task being polled on this thread.
-    task: Cell<Option<NonNull<Header>>>,
-    budget: Cell<Budget>,
+    scheduler: Scoped<scheduler::Context>,
 }
 
 thread_local! {
@@ -35,9 +30,7 @@ thread_local! {
         Context {
             current: RefCell::new(None),
             driving: Cell::new(false),
-            scheduler: Cell::new(std::ptr::null()),
-            task: Cell::new(None),
-            budget: Cell::new(Budget::unconstrained()),
+            scheduler: Scoped::new(),
         }
     };
 }
@@ -141,67 +134,19 @@ pub(crate) fn is_driving() -> bool {
 
 /// Runs `f` with `scheduler` as this thread's scheduler context.
 pub(crate) fn set_scheduler<R>(scheduler: &scheduler::Context, f: impl FnOnce() -> R) -> R {
-    struct Reset(*const scheduler::Context);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|cx| cx.scheduler.set(self.0));
-        }
-    }
-    let prev = CONTEXT.with(|cx| cx.scheduler.replace(scheduler));
-    let _reset = Reset(prev);
-    f()
+    CONTEXT.with(|cx| cx.scheduler.set(scheduler, f))
 }
 
 /// Runs `f` with this thread's scheduler context, if it drives a scheduler.
 pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R) -> R {
-    let ptr = CONTEXT
-        .try_with(|cx| cx.scheduler.get())
-        .unwrap_or(std::ptr::null());
-    // SAFETY: the pointer is set by `set_scheduler` only for the duration of
-    // its closure, which borrows the context; it is reset before that
-    // borrow ends, so a non-null pointer is valid here.
-    f(unsafe { ptr.as_ref() })
-}
-
-/// Runs `f` (a poll, or the drop of a future) with `task` as the current
-/// task. The caller holds a reference to the task for the duration.
-pub(crate) fn with_current_task<R>(task: NonNull<Header>, f: impl FnOnce() -> R) -> R {
-    struct Reset(Option<NonNull<Header>>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|cx| cx.task.set(self.0));
-        }
+    let mut f = Some(f);
+    let out = CONTEXT.try_with(|cx| {
+        let f = f.take().expect("taken once");
+        cx.scheduler.with(f)
+    });
+    match out {
+        Ok(out) => out,
+        // The thread is exiting: it drives nothing any more.
+        Err(_) => (f.take().expect("not taken when the thread-local is gone"))(None),
     }
-    let prev = CONTEXT
-        .try_with(|cx| cx.task.replace(Some(task)))
-        .unwrap_or(None);
-    let _reset = Reset(prev);
-    f()
-}
-
-/// Runs `f` with the header of the task being polled on this thread.
-pub(crate) fn with_current_task_header<R>(f: impl FnOnce(&Header) -> R) -> Option<R> {
-    let task = CONTEXT.try_with(|cx| cx.task.get()).ok().flatten()?;
-    // SAFETY: `with_current_task` sets the pointer only while its caller
-    // (the task's poller, holding a reference) runs `f`, and resets it
-    // before that reference can go away.
-    Some(f(unsafe { task.as_ref() }))
-}
-
-pub(crate) fn current_task_id() -> Option<TaskId> {
-    with_current_task_header(Header::id)
-}
-
-/// The current poll's budget (`None` when the thread-locals are gone).
-pub(crate) fn budget() -> Option<Budget> {
-    CONTEXT.try_with(|cx| cx.budget.get()).ok()
-}
-
-pub(crate) fn set_budget(budget: Budget) {
-    let _ = CONTEXT.try_with(|cx| cx.budget.set(budget));
-}
-
-/// Sets the budget, returning the previous one.
-pub(crate) fn replace_budget(budget: Budget) -> Option<Budget> {
-    CONTEXT.try_with(|cx| cx.budget.replace(budget)).ok()
 }

@@ -82,6 +82,7 @@ mod runtime;
 mod scheduler;
 #[cfg(not(any(loom, miri)))]
 pub mod signal;
+mod spawn;
 pub mod stream;
 pub mod task;
 pub mod time;

@@ -6,30 +6,32 @@
 //! compile to nothing. Events use targets `runtime::task` and
 //! `runtime::worker` at `TRACE` level (a completion that panicked is a
 //! `WARN`), with the task id and spawn location as fields.
+//!
+//! A leaf: it takes plain numbers (task ids as `u64`), so the task core can
+//! emit events without this module depending back on it.
 
 #[cfg(feature = "tracing")]
 mod imp {
-    use crate::task::TaskId;
     use std::panic::Location;
 
-    pub(crate) fn task_spawned(id: TaskId, location: &Location<'_>) {
-        tracing::trace!(target: "runtime::task", task_id = id.as_u64(), %location, "spawn");
+    pub(crate) fn task_spawned(id: u64, location: &Location<'_>) {
+        tracing::trace!(target: "runtime::task", task_id = id, %location, "spawn");
     }
 
-    pub(crate) fn task_polled(id: TaskId, ready: bool) {
-        tracing::trace!(target: "runtime::task", task_id = id.as_u64(), ready, "poll");
+    pub(crate) fn task_polled(id: u64, ready: bool) {
+        tracing::trace!(target: "runtime::task", task_id = id, ready, "poll");
     }
 
-    pub(crate) fn task_completed(id: TaskId, outcome: impl FnOnce() -> Outcome) {
+    pub(crate) fn task_completed(id: u64, outcome: impl FnOnce() -> Outcome) {
         match outcome() {
             Outcome::Panicked => {
-                tracing::warn!(target: "runtime::task", task_id = id.as_u64(), "task panicked")
+                tracing::warn!(target: "runtime::task", task_id = id, "task panicked")
             }
             Outcome::Ok => {
-                tracing::trace!(target: "runtime::task", task_id = id.as_u64(), "complete")
+                tracing::trace!(target: "runtime::task", task_id = id, "complete")
             }
             Outcome::Cancelled => {
-                tracing::trace!(target: "runtime::task", task_id = id.as_u64(), "cancelled")
+                tracing::trace!(target: "runtime::task", task_id = id, "cancelled")
             }
         }
     }
@@ -58,17 +60,16 @@ mod imp {
 #[cfg(not(feature = "tracing"))]
 #[allow(unused_variables)]
 mod imp {
-    use crate::task::TaskId;
     use std::panic::Location;
 
     #[inline(always)]
-    pub(crate) fn task_spawned(id: TaskId, location: &Location<'_>) {}
+    pub(crate) fn task_spawned(id: u64, location: &Location<'_>) {}
 
     #[inline(always)]
-    pub(crate) fn task_polled(id: TaskId, ready: bool) {}
+    pub(crate) fn task_polled(id: u64, ready: bool) {}
 
     #[inline(always)]
-    pub(crate) fn task_completed(id: TaskId, outcome: impl FnOnce() -> Outcome) {}
+    pub(crate) fn task_completed(id: u64, outcome: impl FnOnce() -> Outcome) {}
 
     #[inline(always)]
     pub(crate) fn worker_parked(worker: usize) {}

@@ -1,7 +1,7 @@
 //! The task dump: asyncio's `asyncio.all_tasks()`, with more to say.
 
-use super::waiting::WaitingOn;
 use crate::task::TaskId;
+use crate::task::WaitingOn;
 use crate::task::core::Header;
 use crate::util::coarse_clock;
 use std::fmt;

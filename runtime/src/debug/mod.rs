@@ -29,12 +29,11 @@
 
 mod dump;
 mod slow_poll;
-pub(crate) mod waiting;
 
+pub use crate::task::waiting::WaitingOn;
 pub use dump::{TaskInfo, TaskState};
 pub use slow_poll::SlowPoll;
 pub(crate) use slow_poll::{DebugMode, SlowPollCallback, print_to_stderr};
-pub use waiting::WaitingOn;
 
 use crate::task::core::Header;
 

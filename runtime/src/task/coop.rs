@@ -9,7 +9,7 @@
 //! scheduler. Code outside a task (block_on's own future, blocking threads)
 //! runs unconstrained.
 
-use crate::context;
+use super::current;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -51,17 +51,17 @@ fn with_budget<R>(budget: Budget, f: impl FnOnce() -> R) -> R {
     impl Drop for Reset {
         fn drop(&mut self) {
             if let Some(prev) = self.0 {
-                context::set_budget(prev);
+                current::set_budget(prev);
             }
         }
     }
-    let _reset = Reset(context::replace_budget(budget));
+    let _reset = Reset(current::replace_budget(budget));
     f()
 }
 
 /// True while the current poll has budget left (or runs unconstrained).
 pub(crate) fn has_budget_remaining() -> bool {
-    context::budget().is_none_or(Budget::has_remaining)
+    current::budget().is_none_or(Budget::has_remaining)
 }
 
 /// Spends one unit of budget for an operation that is about to make
@@ -69,7 +69,7 @@ pub(crate) fn has_budget_remaining() -> bool {
 /// when the budget is spent. If the operation then turns out not to make
 /// progress, dropping the returned guard refunds the unit.
 pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
-    let Some(current) = context::budget() else {
+    let Some(current) = current::budget() else {
         return Poll::Ready(RestoreOnPending(Cell::new(Budget::unconstrained())));
     };
     match current.0 {
@@ -79,7 +79,7 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             Poll::Pending
         }
         Some(n) => {
-            context::set_budget(Budget(Some(n - 1)));
+            current::set_budget(Budget(Some(n - 1)));
             Poll::Ready(RestoreOnPending(Cell::new(current)))
         }
     }
@@ -99,7 +99,7 @@ impl Drop for RestoreOnPending {
     fn drop(&mut self) {
         let budget = self.0.get();
         if budget != Budget::unconstrained() {
-            context::set_budget(budget);
+            current::set_budget(budget);
         }
     }
 }

@@ -2,12 +2,12 @@
 //! read the output, drop the join handle, free.
 
 use super::core::{Cell, Core, Header, Stage};
+use super::current;
 use super::error::JoinError;
 use super::raw::RawTask;
 use super::state::{TransitionToIdle, TransitionToRunning};
 use super::waker::waker_ref;
 use super::{Notified, Schedule, Task};
-use crate::context;
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
@@ -53,7 +53,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             TransitionToRunning::Success => {
                 self.header().start_poll();
                 let ready = self.poll_inner().is_ready();
-                crate::trace::task_polled(self.header().id, ready);
+                crate::trace::task_polled(self.header().id.as_u64(), ready);
                 if ready {
                     self.complete();
                     return;
@@ -70,7 +70,8 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                         // Only now: once queued, another worker may run the
                         // task to completion while `yield_now` still reads
                         // the scheduler handle in the cell.
-                        self.raw().drop_reference();
+                        // SAFETY: the poller's reference, given up here.
+                        unsafe { self.raw().drop_reference() };
                     }
                     TransitionToIdle::OkDealloc => self.dealloc(),
                     TransitionToIdle::Cancelled => {
@@ -96,7 +97,6 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         let mut cx = Context::from_waker(&waker);
         let core = self.core();
         let id = header.id;
-        let me = self.cell.cast::<Header>();
 
         // If the poll panics, the future is dropped right here (on the
         // worker, with the task id still current) and the panic becomes the
@@ -111,7 +111,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             }
         }
 
-        let result = context::with_current_task(me, || {
+        let result = current::enter(header, || {
             panic::catch_unwind(AssertUnwindSafe(|| {
                 let guard = DropFutureOnPanic(core);
                 // SAFETY: we own RUNNING and the stage is Running.
@@ -127,7 +127,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         };
         // Storing the output drops the future, whose destructor may panic:
         // the output is kept, the destructor's panic is reported.
-        let stored = context::with_current_task(me, || {
+        let stored = current::enter(header, || {
             // SAFETY: we own RUNNING.
             panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.store_output(output) }))
         });
@@ -141,8 +141,9 @@ impl<F: Future, S: Schedule> Harness<F, S> {
     /// The caller owns RUNNING.
     fn cancel_task(&self) {
         let core = self.core();
-        let id = self.header().id;
-        let dropped = context::with_current_task(self.cell.cast(), || {
+        let header = self.header();
+        let id = header.id;
+        let dropped = current::enter(header, || {
             // SAFETY: we own RUNNING.
             panic::catch_unwind(AssertUnwindSafe(|| unsafe { core.drop_future_or_output() }))
         });
@@ -174,7 +175,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             None => 1,
         };
 
-        crate::trace::task_completed(header.id, || {
+        crate::trace::task_completed(header.id.as_u64(), || {
             // SAFETY: we own RUNNING until the transition below: the stage
             // is ours.
             core.stage.with(|stage| match unsafe { &*stage } {
@@ -256,7 +257,8 @@ impl<F: Future, S: Schedule> Harness<F, S> {
     pub(super) fn shutdown(self) {
         if !self.header().state.transition_to_shutdown() {
             // Running (the poller will see CANCELLED) or complete.
-            self.raw().drop_reference();
+            // SAFETY: the caller's reference, given up here.
+            unsafe { self.raw().drop_reference() };
             return;
         }
         self.cancel_task();
@@ -360,7 +362,8 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 self.catch_unhandled(|| drop(waker));
             }
         }
-        self.raw().drop_reference();
+        // SAFETY: the handle's reference, given up here.
+        unsafe { self.raw().drop_reference() };
     }
 
     /// Frees the cell. The last reference is gone.

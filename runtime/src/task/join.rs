@@ -114,7 +114,7 @@ impl<T> Future for JoinHandle<T> {
         if output.is_ready() {
             coop.made_progress();
         } else {
-            crate::debug::waiting::set(crate::debug::WaitingOn::Task(self.id()));
+            super::waiting::set(super::WaitingOn::Task(self.id()));
         }
         output
     }
@@ -122,7 +122,9 @@ impl<T> Future for JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        self.raw.drop_join_handle();
+        // SAFETY: this is the task's JoinHandle, and its reference goes
+        // with it.
+        unsafe { self.raw.drop_join_handle() };
     }
 }
 

@@ -99,7 +99,7 @@ impl<S: Schedule> OwnedTasks<S> {
         }
         shard.push_front(task.into_raw());
         drop(shard);
-        crate::trace::task_spawned(meta.id, meta.location);
+        crate::trace::task_spawned(meta.id.as_u64(), meta.location);
         self.spawned.fetch_add(1, Ordering::Relaxed);
         (join, Some(notified))
     }
@@ -123,7 +123,9 @@ impl<S: Schedule> OwnedTasks<S> {
                 // down completes it, which calls `remove` and takes the lock.
                 let task = shard.lock().pop_back();
                 match task {
-                    Some(task) => task.shutdown(),
+                    // SAFETY: the list's reference, which unlinking the
+                    // task handed to us.
+                    Some(task) => unsafe { task.shutdown() },
                     None => break,
                 }
             }

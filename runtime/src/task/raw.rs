@@ -86,19 +86,33 @@ impl RawTask {
     }
 
     /// Runs the task, consuming a `Notified` reference.
-    pub(super) fn poll(self) {
-        // SAFETY: the vtable was made for this task's types.
+    ///
+    /// # Safety
+    /// The caller owns a `Notified` reference (one made with `NOTIFIED`
+    /// set) and gives it up.
+    pub(super) unsafe fn poll(self) {
+        // SAFETY: the vtable was made for this task's types; the reference
+        // is the caller's to give.
         unsafe { (self.vtable().poll)(self.ptr) }
     }
 
     /// Hands the task to its scheduler, consuming one reference.
-    pub(super) fn schedule(self) {
+    ///
+    /// # Safety
+    /// The caller owns a reference made for a new `Notified` and gives it
+    /// up; it also holds another reference until this returns (the
+    /// scheduler may use its handle in the cell after queueing, see
+    /// `Schedule::schedule`).
+    pub(super) unsafe fn schedule(self) {
         // SAFETY: as in `poll`.
         unsafe { (self.vtable().schedule)(self.ptr) }
     }
 
-    /// Frees the task. The caller dropped the last reference.
-    pub(super) fn dealloc(self) {
+    /// Frees the task.
+    ///
+    /// # Safety
+    /// The caller dropped the last reference: nobody can reach the cell.
+    pub(super) unsafe fn dealloc(self) {
         // SAFETY: as in `poll`.
         unsafe { (self.vtable().dealloc)(self.ptr) }
     }
@@ -111,53 +125,76 @@ impl RawTask {
         unsafe { (self.vtable().try_read_output)(self.ptr, dst, waker) }
     }
 
-    pub(super) fn drop_join_handle(self) {
+    /// `JoinHandle::drop`.
+    ///
+    /// # Safety
+    /// The caller is the task's `JoinHandle` and gives up its reference.
+    pub(super) unsafe fn drop_join_handle(self) {
         // SAFETY: as in `poll`.
         unsafe { (self.vtable().drop_join_handle)(self.ptr) }
     }
 
-    pub(super) fn shutdown(self) {
+    /// Cancels the task at shutdown.
+    ///
+    /// # Safety
+    /// The caller owns a reference and gives it up.
+    pub(super) unsafe fn shutdown(self) {
         // SAFETY: as in `poll`.
         unsafe { (self.vtable().shutdown)(self.ptr) }
     }
 
     /// Drops one reference, freeing the task if it was the last.
-    pub(super) fn drop_reference(self) {
+    ///
+    /// # Safety
+    /// The caller owns a reference and gives it up.
+    pub(super) unsafe fn drop_reference(self) {
         if self.header().state.ref_dec() {
-            self.dealloc();
+            // SAFETY: that was the last reference.
+            unsafe { self.dealloc() };
         }
     }
 
-    /// `Waker::wake`: consumes the waker's reference.
-    pub(super) fn wake_by_val(self) {
+    /// `Waker::wake`.
+    ///
+    /// # Safety
+    /// The caller owns a waker's reference and gives it up.
+    pub(super) unsafe fn wake_by_val(self) {
         match self.header().state.transition_to_notified_by_val() {
             TransitionToNotified::Submit => {
-                // The transition made the queue's reference; ours keeps the
-                // cell (and the scheduler handle in it, which `schedule` is
-                // still using) alive until `schedule` has returned.
-                self.schedule();
-                self.drop_reference();
+                // SAFETY: the transition made the queue's reference; ours
+                // keeps the cell (and the scheduler handle in it, which
+                // `schedule` is still using) alive until `schedule` has
+                // returned, then goes.
+                unsafe {
+                    self.schedule();
+                    self.drop_reference();
+                }
             }
-            TransitionToNotified::Dealloc => self.dealloc(),
+            // SAFETY: ours was the last reference.
+            TransitionToNotified::Dealloc => unsafe { self.dealloc() },
             TransitionToNotified::DoNothing => {}
         }
     }
 
-    /// `Waker::wake_by_ref`.
+    /// `Waker::wake_by_ref`. The caller holds a reference (its waker's).
     pub(super) fn wake_by_ref(self) {
         match self.header().state.transition_to_notified_by_ref() {
-            TransitionToNotified::Submit => self.schedule(),
+            // SAFETY: the transition made the queue's reference, and the
+            // caller's own keeps the cell alive through `schedule`.
+            TransitionToNotified::Submit => unsafe { self.schedule() },
             TransitionToNotified::Dealloc => unreachable!("wake_by_ref does not drop a reference"),
             TransitionToNotified::DoNothing => {}
         }
     }
 
-    /// `JoinHandle::abort`.
+    /// `JoinHandle::abort`. The caller holds a reference (the handle's).
     pub(super) fn remote_abort(self) {
         if self.header().state.transition_to_notified_and_cancel() {
-            // The transition made a `Notified` reference for the scheduler,
-            // which drops the future on a worker when it runs the task.
-            self.schedule();
+            // SAFETY: the transition made a `Notified` reference for the
+            // scheduler (which drops the future on a worker when it runs
+            // the task); the handle's reference keeps the cell alive
+            // through `schedule`.
+            unsafe { self.schedule() };
         }
     }
 

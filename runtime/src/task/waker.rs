@@ -60,7 +60,7 @@ unsafe fn clone_waker(ptr: *const ()) -> RawWaker {
 unsafe fn wake_by_val(ptr: *const ()) {
     // SAFETY: called by Waker::wake on one of our wakers; its reference is
     // consumed by the wake.
-    unsafe { raw_task(ptr) }.wake_by_val();
+    unsafe { raw_task(ptr).wake_by_val() };
 }
 
 unsafe fn wake_by_ref(ptr: *const ()) {
@@ -69,6 +69,7 @@ unsafe fn wake_by_ref(ptr: *const ()) {
 }
 
 unsafe fn drop_waker(ptr: *const ()) {
-    // SAFETY: called by Waker::drop on one of our wakers.
-    unsafe { raw_task(ptr) }.drop_reference();
+    // SAFETY: called by Waker::drop on one of our wakers, whose reference
+    // goes with it.
+    unsafe { raw_task(ptr).drop_reference() };
 }

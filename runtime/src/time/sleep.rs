@@ -273,7 +273,7 @@ impl Sleep {
             self.state = State::Done;
             Poll::Ready(())
         } else {
-            crate::debug::waiting::set(crate::debug::WaitingOn::Timer);
+            crate::task::waiting::set(crate::task::WaitingOn::Timer);
             Poll::Pending
         }
     }

@@ -1,3 +1,4 @@
 //! Small helpers shared across the runtime.
 
 pub(crate) mod coarse_clock;
+pub(crate) mod scoped;

@@ -1,8 +1,9 @@
 //! What an idle task waits on, recorded by the runtime's own resources
 //! when they return `Pending` (one relaxed store into the task header).
+//! The task core keeps the record; the debug module's task dump reads it.
 
-use crate::context;
-use crate::task::TaskId;
+use super::TaskId;
+use super::current;
 use std::fmt;
 
 /// The runtime resource an idle task is waiting on.
@@ -54,7 +55,7 @@ impl WaitingOn {
 /// Records that the task being polled on this thread is about to wait on
 /// `what` (a no-op outside a task).
 pub(crate) fn set(what: WaitingOn) {
-    let _ = context::with_current_task_header(|header| header.set_waiting(what.encode()));
+    let _ = current::with_task(|header| header.set_waiting(what.encode()));
 }
 
 impl fmt::Display for WaitingOn {

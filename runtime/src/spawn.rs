@@ -1,8 +1,10 @@
-//! The free spawn functions, which use the runtime of the calling thread.
+//! The free spawn functions, which use the runtime of the calling thread
+//! (API level: they look up the thread's scheduler, then hand the future
+//! to the task core). Re-exported from `runtime::task` and the crate root.
 
-use super::{JoinHandle, TaskId, TaskMeta};
 use crate::context;
 use crate::scheduler;
+use crate::task::{self, JoinHandle, TaskId, TaskMeta};
 use std::future::Future;
 
 /// Runs `future` as a new task on the current runtime: asyncio's
@@ -131,5 +133,5 @@ where
 /// });
 /// ```
 pub fn current_id() -> Option<TaskId> {
-    context::current_task_id()
+    task::current::task_id()
 }

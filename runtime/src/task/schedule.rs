@@ -1,17 +1,5 @@
-//! Tasks: asyncio's `create_task`, `Task`, `to_thread`, `current_task`.
-//!
-//! A task is a future the runtime drives to completion on its own, in
-//! parallel with other tasks. [`spawn`](crate::spawn) starts one and returns
-//! its [`JoinHandle`]; awaiting the handle gives the output.
-//!
-//! ```
-//! #[runtime::main(worker_threads = 2)]
-//! async fn main() {
-//!     let a = runtime::spawn(async { 1 });
-//!     let b = runtime::spawn(async { 2 });
-//!     assert_eq!(a.await.unwrap() + b.await.unwrap(), 3);
-//! }
-//! ```
+//! The task core's contract with schedulers: the `Schedule` trait a
+//! scheduler implements, and the `Task` / `Notified` references it holds.
 //!
 //! # How a task works inside
 //!
@@ -54,37 +42,9 @@
 //! A panic while polling is caught on the worker: the future is dropped and
 //! the panic becomes the task's [`JoinError`]; the worker goes on.
 
-pub(crate) mod coop;
-pub(crate) mod core;
-mod error;
-mod harness;
-mod id;
-mod join;
-pub(crate) mod list;
-mod raw;
-mod spawn;
-pub(crate) mod state;
-mod waker;
-mod yield_now;
-
-#[cfg(test)]
-mod tests;
-
-pub use crate::combinators::{
-    AsCompleted, Gather, Join, ReturnWhen, TaskGroup, TaskGroupError, TryGather, Wait, WaitOutput,
-    WaitTimeout, as_completed, gather, try_gather, wait, wait_timeout,
-};
-pub use coop::{Unconstrained, consume_budget, unconstrained};
-pub use error::JoinError;
-pub use id::TaskId;
-pub(crate) use id::TaskMeta;
-pub use join::JoinHandle;
-pub use spawn::{current_id, spawn, spawn_blocking, spawn_local};
-pub use yield_now::yield_now;
-
-pub(crate) use raw::RawTask;
-
-use self::core::Header;
+use super::core::Header;
+use super::raw::RawTask;
+use super::{JoinError, JoinHandle, TaskId, TaskMeta};
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
@@ -130,13 +90,13 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
 
 /// A task reference held by the owned-tasks list.
 pub(crate) struct Task<S: 'static> {
-    raw: RawTask,
+    pub(in crate::task) raw: RawTask,
     _scheduler: PhantomData<S>,
 }
 
 /// A task reference held by a run queue: the permission to poll the task
 /// once. Dropping it without running it just releases the reference.
-pub(crate) struct Notified<S: 'static>(Task<S>);
+pub(crate) struct Notified<S: 'static>(pub(in crate::task) Task<S>);
 
 // SAFETY: a `Task` is a counted pointer into a cell whose shared parts are
 // atomic; futures that are not `Send` only get tasks through `spawn_local`,
@@ -169,13 +129,15 @@ impl<S: 'static> Task<S> {
 
     /// Cancels the task at shutdown; consumes this reference.
     pub(crate) fn shutdown(self) {
-        self.into_raw().shutdown();
+        // SAFETY: this wrapper's reference is given up here.
+        unsafe { self.into_raw().shutdown() };
     }
 }
 
 impl<S: 'static> Drop for Task<S> {
     fn drop(&mut self) {
-        self.raw.drop_reference();
+        // SAFETY: this wrapper owns the reference it drops.
+        unsafe { self.raw.drop_reference() };
     }
 }
 
@@ -189,7 +151,8 @@ impl<S: 'static> Notified<S> {
 
     /// Polls the task once, consuming this reference.
     pub(crate) fn run(self) {
-        self.0.into_raw().poll();
+        // SAFETY: a `Notified` owns a notified reference, given up here.
+        unsafe { self.0.into_raw().poll() };
     }
 
     pub(crate) fn id(&self) -> TaskId {
