@@ -2,22 +2,26 @@
 //!
 //! # Protocol
 //!
-//! `state` holds two bits: [`LOCKED`] and [`QUEUED`]. `QUEUED` says the
-//! waiter list is not empty; it only changes under the waiter-list mutex,
-//! and `QUEUED` implies `LOCKED` (nobody waits for a free lock).
+//! A `Lock` is a semaphore with one permit: it is built on the semaphore's
+//! permit counter ([`Core`]), whose hand-off gives exactly asyncio's
+//! semantics, and adds only the protected value.
 //!
-//! * Uncontended `lock`/`try_lock` is one CAS `0 → LOCKED`; uncontended
-//!   unlock is one CAS `LOCKED → 0`. No mutex is touched.
-//! * A `lock` that finds the lock taken takes the list mutex, sets `QUEUED`
-//!   (or, if the lock was freed meanwhile, takes it) and links its node.
-//! * An unlock that finds `QUEUED` takes the list mutex and *hands the lock
-//!   over* to the head waiter: `LOCKED` stays set, the head is completed with
-//!   [`GRANTED`] and woken. A newcomer sees `state != 0` and queues behind,
-//!   so the lock is FIFO-fair exactly like asyncio's (whose `acquire` does
-//!   not barge past a woken waiter either).
+//! * Holding the lock is holding the permit: `is_locked` is "no permit
+//!   available".
+//! * Uncontended `lock`/`try_lock` is one CAS "1 available, nobody queued"
+//!   → "0 available"; uncontended unlock is the reverse CAS. No mutex is
+//!   touched. (These two are [`Core::try_acquire_one`] and
+//!   [`Core::release_one`], the one-permit cases of the general operations.)
+//! * A `lock` that finds the lock taken queues on the counter's waiter list
+//!   (setting its `QUEUED` bit, which keeps newcomers out).
+//! * An unlock that finds `QUEUED` *hands the permit over* to the head
+//!   waiter: it stays taken, and the head is completed and woken. A
+//!   newcomer sees no permit and queues behind, so the lock is FIFO-fair
+//!   exactly like asyncio's (whose `acquire` does not barge past a woken
+//!   waiter either).
 //! * A waiter dropped while queued unlinks itself (clearing `QUEUED` if it
-//!   was the last); one dropped after it was granted the lock owns the lock,
-//!   so it unlocks, which hands the lock to the next waiter.
+//!   was the last); one dropped after it was handed the lock owns it, so it
+//!   unlocks, which hands the lock to the next waiter.
 
 mod owned;
 
@@ -32,15 +36,9 @@ use std::sync::Arc;
 use pin_project_lite::pin_project;
 
 pub use self::owned::{OwnedLockFuture, OwnedLockGuard};
-use crate::loom::{AtomicUsize, Mutex, Ordering, UnsafeCell};
-use crate::waiters::{Cancelled, WaitNode, WaiterList};
-
-/// `state` bit: somebody holds the lock (or it was handed to a waiter).
-const LOCKED: usize = 1;
-/// `state` bit: the waiter list is not empty. Only changed under its mutex.
-const QUEUED: usize = 2;
-/// Completion code: the lock was handed to this waiter.
-const GRANTED: usize = 0;
+use crate::loom::UnsafeCell;
+use crate::semaphore::Core;
+use crate::waiters::WaitNode;
 
 /// An async mutual-exclusion lock around a value: asyncio's `Lock`.
 ///
@@ -67,10 +65,9 @@ const GRANTED: usize = 0;
 /// # });
 /// ```
 pub struct Lock<T> {
-    /// [`LOCKED`] and [`QUEUED`] bits; see the module docs.
-    state: AtomicUsize,
-    /// Futures waiting for the lock, in arrival order.
-    waiters: Mutex<WaiterList>,
+    /// A permit counter with one permit, and the futures waiting for it in
+    /// arrival order; see the module docs.
+    core: Core,
     /// The protected value: accessed only by the holder of the lock.
     value: UnsafeCell<T>,
 }
@@ -90,8 +87,7 @@ impl<T> Lock<T> {
     /// ```
     pub fn new(value: T) -> Self {
         Self {
-            state: AtomicUsize::new(0),
-            waiters: Mutex::new(WaiterList::new()),
+            core: Core::new(1),
             value: UnsafeCell::new(value),
         }
     }
@@ -174,7 +170,7 @@ impl<T> Lock<T> {
     /// assert!(!lock.is_locked());
     /// ```
     pub fn is_locked(&self) -> bool {
-        self.state.load(Ordering::Relaxed) & LOCKED != 0
+        self.core.available() == 0
     }
 
     /// The value, through exclusive access: no locking needed. (asyncio's
@@ -202,111 +198,29 @@ impl<T> Lock<T> {
 
     #[inline]
     fn try_lock_fast(&self) -> bool {
-        self.state
-            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
+        self.core.try_acquire_one()
     }
 
     /// Releases the lock, handing it to the head waiter if there is one.
     #[inline]
     fn unlock(&self) {
-        if self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-            .is_err()
-        {
-            self.unlock_slow();
-        }
-    }
-
-    #[cold]
-    fn unlock_slow(&self) {
-        let mut waiters = self.waiters.lock();
-        let next = waiters.pop_front(GRANTED);
-        if waiters.is_empty() {
-            // Either the lock now belongs to the waiter we just completed
-            // (which cannot unlock before we drop the mutex: `QUEUED` is
-            // still set), or there was nobody and the lock is free.
-            let state = if next.is_some() { LOCKED } else { 0 };
-            self.state.store(state, Ordering::Release);
-        }
-        drop(waiters);
-        if let Some(waker) = next {
-            waker.wake();
-        }
-    }
-
-    /// The slow path of `lock`: with the list mutex held, either takes the
-    /// lock (freed meanwhile) or marks it `QUEUED`. Returns whether it took it.
-    fn lock_or_queue(&self, _waiters: &mut WaiterList) -> bool {
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            if state & LOCKED == 0 {
-                // Free, hence not `QUEUED`, hence nobody waits: take it.
-                match self.state.compare_exchange(
-                    state,
-                    state | LOCKED,
-                    Ordering::Acquire,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => return true,
-                    Err(actual) => state = actual,
-                }
-            } else if state & QUEUED != 0 {
-                return false;
-            } else {
-                match self.state.compare_exchange(
-                    state,
-                    state | QUEUED,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => return false,
-                    Err(actual) => state = actual,
-                }
-            }
-        }
+        self.core.release_one();
     }
 
     /// Polls a lock future whose wait node is `node`.
-    fn poll_lock(&self, mut node: Pin<&mut WaitNode>, cx: &mut Context<'_>) -> Poll<()> {
-        // SAFETY: a lock future's node is only used with `self.waiters`
-        // (here, below, and in `cancel_lock`).
-        match unsafe {
-            node.as_mut()
-                .poll_completion(&self.waiters, |l| l, cx.waker())
-        } {
-            Poll::Pending => return Poll::Pending,
-            // Completed: the lock was handed to us.
-            Poll::Ready(Some(_)) => return Poll::Ready(()),
-            Poll::Ready(None) => {}
-        }
-        if self.try_lock_fast() {
+    #[inline]
+    fn poll_lock(&self, node: Pin<&mut WaitNode>, cx: &mut Context<'_>) -> Poll<()> {
+        // The uncontended case in one CAS; the rest is a semaphore acquire.
+        if !node.is_queued() && self.try_lock_fast() {
             return Poll::Ready(());
         }
-        let mut waiters = self.waiters.lock();
-        if self.lock_or_queue(&mut waiters) {
-            return Poll::Ready(());
-        }
-        // SAFETY: as above.
-        unsafe { node.push(&mut waiters, 0, cx.waker()) };
-        Poll::Pending
+        self.core.poll_acquire(node, 1, cx)
     }
 
     /// The `Drop` of a lock future: leaves the line, or passes on the lock
     /// if it was already handed over.
     fn cancel_lock(&self, node: Pin<&mut WaitNode>) {
-        // SAFETY: `self.waiters` is the node's one list (see `poll_lock`).
-        match unsafe { node.cancel(&self.waiters, |l| l) } {
-            Cancelled::NotQueued => {}
-            Cancelled::Removed(waiters, _) => {
-                if waiters.is_empty() {
-                    self.state.fetch_and(!QUEUED, Ordering::Relaxed);
-                }
-            }
-            // The lock was handed to us but never taken: pass it on.
-            Cancelled::Completed(_) => self.unlock(),
-        }
+        self.core.cancel_acquire(node, 1);
     }
 
     /// A pointer to the value, for a guard.

@@ -90,6 +90,29 @@ impl Core {
         }
     }
 
+    /// [`Self::try_acquire`]`(1)` for a counter of one permit (a `Lock`):
+    /// a single CAS from "one available, nobody queued" to "none".
+    #[inline]
+    pub(crate) fn try_acquire_one(&self) -> bool {
+        self.state
+            .compare_exchange(1 << 1, 0, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// [`Self::release`]`(1)` for a counter of one permit (a `Lock`) whose
+    /// permit is taken: a single CAS from "none available, nobody queued" to
+    /// "one", else the hand-off to the waiters.
+    #[inline]
+    pub(crate) fn release_one(&self) {
+        if self
+            .state
+            .compare_exchange(0, 1 << 1, Ordering::Release, Ordering::Relaxed)
+            .is_err()
+        {
+            self.release(1);
+        }
+    }
+
     /// Gives `n` permits back (to the waiters first).
     #[inline]
     #[track_caller]

@@ -9,7 +9,8 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use self::bounded::BoundedSemaphore;
-use self::counter::{Core, MAX_PERMITS};
+pub(crate) use self::counter::Core;
+use self::counter::MAX_PERMITS;
 use self::permit::HasCore;
 pub use self::permit::{AcquireFuture, AcquireOwnedFuture, OwnedSemaphorePermit, SemaphorePermit};
 
