@@ -72,8 +72,6 @@ pub use pause::{advance, pause};
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Elapsed, Timeout, timeout, timeout_at};
 
-pub(crate) use pause::AutoAdvanceGuard;
-
 /// Now, on the current runtime's clock (real time unless it is paused).
 pub(crate) fn clock_now() -> std::time::Instant {
     if crate::driver::time::any_paused() {

@@ -3,7 +3,6 @@
 use super::sleep::current_handle;
 use crate::context;
 use crate::scheduler;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Freezes the current runtime's clock, for tests: time then only moves
@@ -91,51 +90,6 @@ pub async fn advance(duration: Duration) {
     }
     time.advance(duration);
     crate::yield_now().await;
-}
-
-/// Held by the schedule of a `spawn_blocking` task of a runtime with a
-/// paused clock: while one is unreleased, auto-advance waits (the blocking
-/// work may still wake a task, which must not find the clock already moved
-/// past its timeouts). Released once the task completed and woke its
-/// `JoinHandle` (so the loop sees the woken task before it may advance),
-/// or when dropped unrun.
-pub(crate) struct AutoAdvanceGuard {
-    handle: scheduler::Handle,
-    released: AtomicBool,
-}
-
-impl AutoAdvanceGuard {
-    /// A guard if `handle`'s clock is paused.
-    pub(crate) fn new(handle: &scheduler::Handle) -> Option<AutoAdvanceGuard> {
-        let time = &handle.driver().time;
-        if !time.is_paused() {
-            return None;
-        }
-        time.inhibit_auto_advance();
-        Some(AutoAdvanceGuard {
-            handle: handle.clone(),
-            released: AtomicBool::new(false),
-        })
-    }
-
-    /// Lets auto-advance go on (once; later calls do nothing).
-    pub(crate) fn release(&self) {
-        if self.released.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let driver = self.handle.driver();
-        if driver.time.allow_auto_advance() {
-            // The loop may be blocked for the virtual time left: wake it so
-            // it auto-advances now.
-            driver.unpark();
-        }
-    }
-}
-
-impl Drop for AutoAdvanceGuard {
-    fn drop(&mut self) {
-        self.release();
-    }
 }
 
 /// Whether the calling thread's runtime has a paused clock (for

@@ -79,12 +79,14 @@
 //! the driver blocks for real, for the virtual time left, and the blocking
 //! work wakes it when it finishes.
 
+mod auto_advance;
 mod clock;
 mod entry;
 mod heap;
 mod level;
 mod wheel;
 
+pub(crate) use auto_advance::AutoAdvanceGuard;
 pub(crate) use clock::{NEVER, any_paused, far_future};
 pub(crate) use entry::Key;
 pub(crate) use wheel::EntryState;
