@@ -6,6 +6,14 @@ use crate::loom::{Condvar, Mutex};
 use std::io;
 use std::time::Duration;
 
+/// The real reactor's readiness protocol (tick, set, clear, poll, waiter
+/// slots) is plain atomics and a mutex: compiled here for its loom models
+/// and its unit tests under Miri.
+#[cfg(test)]
+#[allow(dead_code)] // only its tests use it here
+#[path = "io/scheduled_io.rs"]
+mod scheduled_io;
+
 pub(crate) struct Driver {
     _private: (),
 }

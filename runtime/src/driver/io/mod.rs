@@ -27,8 +27,10 @@
 //!
 //! The thread that owns the `Driver` blocks in `Poller::wait` (see
 //! `driver/mod.rs`); events are turned into readiness bits and wakes after
-//! the registry lock is released. Deregistration happens in `Drop`, before
-//! the file descriptor is closed (see `PollEvented`).
+//! the registry lock is released. A waker that panics is caught there, the
+//! others are still woken, and the driver goes on (`scheduled_io.rs`, "A
+//! waker that panics"). Deregistration happens in `Drop`, before the file
+//! descriptor is closed (see `PollEvented`).
 
 mod poll_evented;
 mod registration;
@@ -381,6 +383,44 @@ mod tests {
         // The task was cancelled at shutdown, and its listener deregistered.
         let other = crate::Builder::current_thread().build().unwrap();
         assert!(other.block_on(waiting).unwrap_err().is_cancelled());
+    }
+
+    /// Regression: a cancelled operation's waker stayed in the source's
+    /// waiter list until the next edge (which may never come), keeping its
+    /// task alive. Dropping the future must release it at once.
+    #[test]
+    fn a_dropped_io_future_releases_its_waker() {
+        use std::future::Future;
+        use std::sync::Arc;
+        use std::task::{Context, Wake, Waker};
+
+        struct Noop;
+        impl Wake for Noop {
+            fn wake(self: Arc<Self>) {}
+        }
+
+        let rt = crate::Builder::current_thread().build().unwrap();
+        let _enter = rt.enter();
+        let std_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let listener = PollEvented::new(std_listener).unwrap();
+        let task = Arc::new(Noop);
+        let waker = Waker::from(task.clone());
+        let mut accept = Box::pin(listener.async_io(Direction::Read, |l| l.accept()));
+        assert!(
+            accept
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending()
+        );
+        drop(waker);
+        assert_eq!(Arc::strong_count(&task), 2, "registered while pending");
+        drop(accept);
+        assert_eq!(
+            Arc::strong_count(&task),
+            1,
+            "the cancelled accept left its waker in the reactor"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `Registration`: a source registered with the current runtime's reactor,
 //! and the readiness loop every I/O operation runs.
 
-use super::scheduled_io::{Direction, ReadyEvent, ScheduledIo};
+use super::scheduled_io::{Direction, IoWaiter, ReadyEvent, ScheduledIo};
 use super::shutdown_error;
 use crate::context;
 use crate::scheduler;
@@ -35,13 +35,21 @@ impl Registration {
 
     /// Ready to try an operation in `direction`. Spends one unit of the
     /// task's cooperative budget when it is.
-    pub(crate) fn poll_ready(
+    ///
+    /// `waiter`: where a `Pending` leaves the task's waker: the slot of the
+    /// calling future, or (`None`) the source's list for `poll_*` callers,
+    /// until the next edge (see `scheduled_io.rs`).
+    fn poll_ready(
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
+        waiter: Option<&mut IoWaiter<'_>>,
     ) -> Poll<io::Result<ReadyEvent>> {
         let coop = ready!(coop::poll_proceed(cx));
-        let event = ready!(self.io.poll_readiness(cx, direction));
+        let event = ready!(match waiter {
+            Some(waiter) => waiter.poll_readiness(cx),
+            None => self.io.poll_readiness(cx, direction),
+        });
         if event.is_shutdown() {
             return Poll::Ready(Err(shutdown_error()));
         }
@@ -51,14 +59,30 @@ impl Registration {
 
     /// Runs `op` (a non-blocking syscall) once the source is ready in
     /// `direction`, retrying on `WouldBlock` after the next edge.
+    ///
+    /// For `poll_*` methods: a `Pending` leaves the task's waker in the
+    /// source's list until the next edge, even if the caller gives up.
+    /// An `async fn` should use [`async_io`](Self::async_io), whose future
+    /// takes its waker back when dropped.
     pub(crate) fn poll_io<R>(
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
+        op: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io_waiting(cx, direction, None, op)
+    }
+
+    /// `poll_io`, with the waker left in `waiter` if there is one.
+    fn poll_io_waiting<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        mut waiter: Option<&mut IoWaiter<'_>>,
         mut op: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
         loop {
-            let event = ready!(self.poll_ready(cx, direction))?;
+            let event = ready!(self.poll_ready(cx, direction, waiter.as_deref_mut()))?;
             match op() {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     self.io.clear_readiness(event, direction);
@@ -89,7 +113,7 @@ impl Registration {
         mut op: impl FnMut() -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
         loop {
-            let event = ready!(self.poll_ready(cx, Direction::Write))?;
+            let event = ready!(self.poll_ready(cx, Direction::Write, None))?;
             match op() {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     self.io.clear_readiness(event, Direction::Write);
@@ -103,13 +127,17 @@ impl Registration {
         }
     }
 
-    /// `poll_io` as a future.
+    /// `poll_io` as a future. The future waits in a slot of its own
+    /// ([`IoWaiter`]): dropping it (a cancelled operation) removes the
+    /// task's waker from the source at once.
     pub(crate) async fn async_io<R>(
         &self,
         direction: Direction,
         mut op: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
-        std::future::poll_fn(|cx| self.poll_io(cx, direction, &mut op)).await
+        let mut waiter = self.io.waiter(direction);
+        std::future::poll_fn(|cx| self.poll_io_waiting(cx, direction, Some(&mut waiter), &mut op))
+            .await
     }
 
     /// Removes the registration. `fd` is the registered descriptor, still
