@@ -70,6 +70,7 @@
 
 mod addr;
 mod backoff;
+mod stream_io;
 mod sys;
 mod tcp;
 mod udp;

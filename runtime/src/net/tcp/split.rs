@@ -6,14 +6,12 @@
 //! (borrowed) or `Arc<TcpStream>` (owned), with no lock.
 
 use super::TcpStream;
-use crate::io::{AsyncRead, AsyncWrite};
+use crate::net::stream_io::{impl_async_read, impl_async_write};
 use std::error::Error;
 use std::fmt;
-use std::io::{self, IoSlice};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 /// The reading half of a borrowed [`TcpStream::split`].
 ///
@@ -246,48 +244,12 @@ impl Drop for OwnedWriteHalf {
     }
 }
 
-macro_rules! impl_halves {
-    ($read:ty, $write:ty, $stream:tt) => {
-        impl AsyncRead for $read {
-            fn poll_read(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                buf: &mut [u8],
-            ) -> Poll<io::Result<usize>> {
-                self.$stream.poll_read_priv(cx, buf)
-            }
-        }
-
-        impl AsyncWrite for $write {
-            fn poll_write(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                buf: &[u8],
-            ) -> Poll<io::Result<usize>> {
-                self.$stream.poll_write_priv(cx, buf)
-            }
-
-            fn poll_write_vectored(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                bufs: &[IoSlice<'_>],
-            ) -> Poll<io::Result<usize>> {
-                self.$stream.poll_write_vectored_priv(cx, bufs)
-            }
-
-            fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-                Poll::Ready(Ok(()))
-            }
-
-            fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.$stream.shutdown_write()
-            }
-        }
-    };
-}
-
-impl_halves!(ReadHalf<'_>, WriteHalf<'_>, 0);
-impl_halves!(OwnedReadHalf, OwnedWriteHalf, stream);
+// Reads and writes: the one path of `net/stream_io.rs`, through the
+// stream the half holds.
+impl_async_read!(ReadHalf<'_> => |half| half.0.io);
+impl_async_write!(WriteHalf<'_> => |half| half.0.io);
+impl_async_read!(OwnedReadHalf => |half| half.stream.io);
+impl_async_write!(OwnedWriteHalf => |half| half.stream.io);
 
 impl AsRef<TcpStream> for ReadHalf<'_> {
     fn as_ref(&self) -> &TcpStream {

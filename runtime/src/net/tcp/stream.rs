@@ -1,22 +1,21 @@
 //! `TcpStream`: asyncio's `(StreamReader, StreamWriter)` pair in one value.
 
 use super::split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf, split, split_owned};
-use crate::driver::io::{Direction, PollEvented};
-use crate::io::{AsyncRead, AsyncWrite};
+use crate::driver::io::Direction;
 use crate::net::addr::{ToSocketAddrs, each_addr};
+use crate::net::stream_io::{StreamIo, impl_async_read, impl_async_write};
 use crate::net::sys;
 use socket2::{Domain, SockRef};
 use std::fmt;
-use std::io::{self, IoSlice};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// A TCP connection: what `asyncio.open_connection` returns as a
 /// `(reader, writer)` pair, as one value that implements both
-/// [`AsyncRead`] and [`AsyncWrite`] (so all of [`runtime::io`](crate::io)
+/// [`AsyncRead`](crate::io::AsyncRead) and
+/// [`AsyncWrite`](crate::io::AsyncWrite) (so all of [`runtime::io`](crate::io)
 /// works on it).
 ///
 /// `&TcpStream` reads and writes too, so a reader task and a writer task
@@ -48,7 +47,8 @@ use std::time::Duration;
 /// });
 /// ```
 pub struct TcpStream {
-    io: PollEvented<std::net::TcpStream>,
+    /// Shared with the halves (`split.rs`), which read and write through it.
+    pub(super) io: StreamIo<std::net::TcpStream>,
 }
 
 impl TcpStream {
@@ -76,14 +76,14 @@ impl TcpStream {
         let socket = sys::stream_socket(Domain::for_address(addr))?;
         sys::start_connect(&socket, &addr.into())?;
         let stream = TcpStream::from_nonblocking(socket.into())?;
-        sys::finish_connect(&stream.io).await?;
+        stream.io.finish_connect().await?;
         Ok(stream)
     }
 
     /// Registers a stream that is already non-blocking.
     pub(crate) fn from_nonblocking(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
-            io: PollEvented::new(stream)?,
+            io: StreamIo::new(stream)?,
         })
     }
 
@@ -309,115 +309,11 @@ impl TcpStream {
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         split_owned(self)
     }
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        // `Write for &std::net::TcpStream` is `send(MSG_NOSIGNAL)`.
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        let len = sys::total_len(bufs);
-        self.io
-            .poll_write_io(cx, len, |s| sys::send_vectored(s, bufs))
-    }
-
-    /// `poll_close`: shuts the write direction down. A peer that already
-    /// went away (`NotConnected`) counts as closed.
-    pub(crate) fn shutdown_write(&self) -> Poll<io::Result<()>> {
-        match self.shutdown(Shutdown::Write) {
-            Err(err) if err.kind() == io::ErrorKind::NotConnected => Poll::Ready(Ok(())),
-            result => Poll::Ready(result),
-        }
-    }
 }
 
-impl AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncRead for &TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.shutdown_write()
-    }
-}
-
-impl AsyncWrite for &TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.shutdown_write()
-    }
-}
+// Reads and writes: the one path of `net/stream_io.rs`.
+impl_async_read!(TcpStream, &TcpStream => |stream| stream.io);
+impl_async_write!(TcpStream, &TcpStream => |stream| stream.io);
 
 impl AsFd for TcpStream {
     fn as_fd(&self) -> BorrowedFd<'_> {

@@ -1,20 +1,18 @@
 //! `UnixStream`: asyncio's `open_unix_connection` pair in one value.
 
-use crate::driver::io::PollEvented;
-use crate::io::{AsyncRead, AsyncWrite};
+use crate::net::stream_io::{StreamIo, impl_async_read, impl_async_write};
 use crate::net::sys;
 use socket2::{Domain, SockAddr};
 use std::fmt;
-use std::io::{self, IoSlice};
+use std::io;
 use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// A Unix-domain stream connection: what `asyncio.open_unix_connection`
-/// returns as `(reader, writer)`, as one [`AsyncRead`] + [`AsyncWrite`]
+/// returns as `(reader, writer)`, as one [`AsyncRead`](crate::io::AsyncRead) +
+/// [`AsyncWrite`](crate::io::AsyncWrite)
 /// value. `&UnixStream` reads and writes too, so two tasks can share one
 /// (one reading, one writing) through an `Arc`.
 ///
@@ -29,7 +27,7 @@ use std::task::{Context, Poll};
 /// });
 /// ```
 pub struct UnixStream {
-    io: PollEvented<std::os::unix::net::UnixStream>,
+    io: StreamIo<std::os::unix::net::UnixStream>,
 }
 
 impl UnixStream {
@@ -58,7 +56,7 @@ impl UnixStream {
             )
         })?;
         let stream = UnixStream::from_nonblocking(socket.into())?;
-        sys::finish_connect(&stream.io).await?;
+        stream.io.finish_connect().await?;
         Ok(stream)
     }
 
@@ -82,7 +80,7 @@ impl UnixStream {
 
     fn from_nonblocking(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
         Ok(UnixStream {
-            io: PollEvented::new(stream)?,
+            io: StreamIo::new(stream)?,
         })
     }
 
@@ -152,77 +150,11 @@ impl UnixStream {
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.get_ref().shutdown(how)
     }
-
-    fn poll_read_priv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    fn poll_write_priv(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        // Not `Write for &UnixStream` (plain `write`, which raises SIGPIPE
-        // on a closed peer): `send(MSG_NOSIGNAL)`.
-        self.io.poll_write_io(cx, buf.len(), |s| sys::send(s, buf))
-    }
-
-    fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        let len = sys::total_len(bufs);
-        self.io
-            .poll_write_io(cx, len, |s| sys::send_vectored(s, bufs))
-    }
-
-    fn shutdown_write(&self) -> Poll<io::Result<()>> {
-        match self.shutdown(Shutdown::Write) {
-            Err(err) if err.kind() == io::ErrorKind::NotConnected => Poll::Ready(Ok(())),
-            result => Poll::Ready(result),
-        }
-    }
 }
 
-macro_rules! impl_io {
-    ($ty:ty) => {
-        impl AsyncRead for $ty {
-            fn poll_read(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                buf: &mut [u8],
-            ) -> Poll<io::Result<usize>> {
-                self.poll_read_priv(cx, buf)
-            }
-        }
-
-        impl AsyncWrite for $ty {
-            fn poll_write(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                buf: &[u8],
-            ) -> Poll<io::Result<usize>> {
-                self.poll_write_priv(cx, buf)
-            }
-
-            fn poll_write_vectored(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                bufs: &[IoSlice<'_>],
-            ) -> Poll<io::Result<usize>> {
-                self.poll_write_vectored_priv(cx, bufs)
-            }
-
-            fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-                Poll::Ready(Ok(()))
-            }
-
-            fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.shutdown_write()
-            }
-        }
-    };
-}
-
-impl_io!(UnixStream);
-impl_io!(&UnixStream);
+// Reads and writes: the one path of `net/stream_io.rs`.
+impl_async_read!(UnixStream, &UnixStream => |stream| stream.io);
+impl_async_write!(UnixStream, &UnixStream => |stream| stream.io);
 
 impl AsFd for UnixStream {
     fn as_fd(&self) -> BorrowedFd<'_> {
