@@ -1,7 +1,7 @@
 //! `Handle`: a cloneable reference to a runtime, usable from any thread.
 
-use crate::context;
 use crate::metrics::RuntimeMetrics;
+use crate::scheduler::context;
 use crate::scheduler::{self, park_thread};
 use crate::task::{JoinHandle, TaskMeta};
 use std::fmt;

@@ -68,7 +68,6 @@
 mod blocking;
 mod builder;
 mod combinators;
-mod context;
 pub mod debug;
 mod driver;
 pub mod fs;

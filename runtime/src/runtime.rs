@@ -225,7 +225,7 @@ impl Drop for Runtime {
         // for threads here would stall the tasks this thread drives (and a
         // runtime dropped on one of its own workers would wait for itself).
         // Shut down without waiting instead, as `shutdown_background` does.
-        let wait = if crate::context::is_driving() {
+        let wait = if crate::scheduler::context::is_driving() {
             Some(Duration::ZERO)
         } else {
             None

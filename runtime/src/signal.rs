@@ -23,9 +23,9 @@
 //! with any other handler registered through it, once per signal and for
 //! the rest of the process.
 
-use crate::context;
 use crate::driver::io::{Direction, PollEvented};
 use crate::loom::Mutex;
+use crate::scheduler::context;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;

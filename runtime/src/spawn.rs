@@ -2,8 +2,8 @@
 //! (API level: they look up the thread's scheduler, then hand the future
 //! to the task core). Re-exported from `runtime::task` and the crate root.
 
-use crate::context;
 use crate::scheduler;
+use crate::scheduler::context;
 use crate::task::{self, JoinHandle, TaskId, TaskMeta};
 use std::future::Future;
 

@@ -14,9 +14,9 @@
 //! spawning thread.
 
 use super::schedule::BlockingSchedule;
-use crate::context;
 use crate::loom::{Condvar, Mutex};
 use crate::scheduler;
+use crate::scheduler::context;
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;

@@ -26,8 +26,8 @@
 //! waits for it (the next write, `flush`, `close`, read or seek).
 
 use super::join;
-use crate::context;
 use crate::io::{AsyncRead, AsyncSeek, AsyncWrite};
+use crate::scheduler::context;
 use crate::task::JoinHandle;
 use crate::task::TaskMeta;
 use std::fmt;

@@ -45,7 +45,7 @@ mod read_dir;
 pub use file::File;
 pub use read_dir::{DirEntry, ReadDir, read_dir};
 
-use crate::context;
+use crate::scheduler::context;
 use crate::task::TaskMeta;
 use std::fs::Metadata;
 use std::io;

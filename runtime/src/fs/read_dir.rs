@@ -1,7 +1,7 @@
 //! `read_dir`: a directory's entries as a `Stream`, fetched in batches.
 
 use super::asyncify;
-use crate::context;
+use crate::scheduler::context;
 use crate::task::JoinHandle;
 use crate::task::TaskMeta;
 use futures_core::Stream;

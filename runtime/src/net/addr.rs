@@ -6,7 +6,7 @@
 //! blocking pool, as asyncio's `loop.getaddrinfo` runs in the default
 //! executor.
 
-use crate::context;
+use crate::scheduler::context;
 use crate::task::JoinHandle;
 use crate::task::TaskMeta;
 use std::future::Future;

@@ -3,6 +3,7 @@
 //! * `multi_thread`: per-core workers that steal work from each other.
 //! * `current_thread`: one event loop on the thread that calls `block_on`.
 
+pub(crate) mod context;
 pub(crate) mod current_thread;
 pub(crate) mod multi_thread;
 pub(crate) mod park_thread;

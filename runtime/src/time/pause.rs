@@ -1,8 +1,8 @@
 //! Test-time control of the clock: `pause`, `advance`, and auto-advance.
 
 use super::sleep::current_handle;
-use crate::context;
 use crate::scheduler;
+use crate::scheduler::context;
 use std::time::Duration;
 
 /// Freezes the current runtime's clock, for tests: time then only moves

@@ -1,9 +1,9 @@
 //! `sleep`, `sleep_until` and the `Sleep` future.
 
 use super::Instant;
-use crate::context;
 use crate::driver::time::{EntryState, Key, NEVER, far_future};
 use crate::scheduler;
+use crate::scheduler::context;
 use crate::task::coop;
 use std::fmt;
 use std::future::Future;

@@ -3,7 +3,7 @@
 
 use super::scheduled_io::{Direction, IoWaiter, ReadyEvent, ScheduledIo};
 use super::shutdown_error;
-use crate::context;
+use crate::scheduler::context;
 use crate::scheduler;
 use crate::task::coop;
 use std::io;

@@ -1,10 +1,10 @@
 //! The event loop of the current_thread scheduler.
 
 use super::{Handle, MainWaker};
-use crate::context;
 use crate::driver::{self, Driver};
 use crate::loom::{Ordering, fence};
 use crate::scheduler;
+use crate::scheduler::context;
 use crate::task::{Notified, coop};
 use std::cell::RefCell;
 use std::collections::VecDeque;

@@ -23,10 +23,10 @@ pub(crate) use self::core::Context;
 
 use self::core::Core;
 use crate::blocking;
-use crate::context;
 use crate::debug::{DebugMode, TaskInfo};
 use crate::driver::{self, Driver};
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, fence};
+use crate::scheduler::context;
 use crate::scheduler::{self, StopSignal, park_thread};
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::VecDeque;

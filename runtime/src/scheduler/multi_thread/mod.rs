@@ -267,7 +267,7 @@ impl Handle {
     /// Runs once the workers are gone (or given up on).
     fn finalize_shutdown(self: &Arc<Self>) {
         let current = crate::scheduler::Handle::MultiThread(self.clone());
-        let _enter = crate::context::set_current(&current);
+        let _enter = crate::scheduler::context::set_current(&current);
         self.shared.owned.close_and_shutdown_all();
         let cores = {
             let mut returned = self.shared.cores.lock();

@@ -10,7 +10,7 @@ use super::lifo::LifoSlot;
 use super::park::Parker;
 use super::queue::Local;
 use super::{Handle, MAX_LIFO_POLLS};
-use crate::context;
+use crate::scheduler::context;
 use crate::scheduler::{self, rand::FastRand};
 use crate::task::{Notified, coop};
 use std::cell::RefCell;
