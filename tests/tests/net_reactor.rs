@@ -86,3 +86,62 @@ fn a_cancelled_peek_releases_its_waker() {
         );
     });
 }
+
+/// Polls `fut` once with a counted waker, expecting `Pending`, drops it,
+/// and says whether the reactor let go of the waker.
+fn cancelled_releases_its_waker<F: Future>(fut: F) -> bool {
+    let task = Arc::new(Noop);
+    let waker = Waker::from(task.clone());
+    {
+        let mut fut = std::pin::pin!(fut);
+        let polled = fut.as_mut().poll(&mut Context::from_waker(&waker));
+        assert!(polled.is_pending(), "expected the operation to wait");
+        drop(waker);
+        assert_eq!(Arc::strong_count(&task), 2, "registered while pending");
+    }
+    Arc::strong_count(&task) == 1
+}
+
+/// A server's accept loop cancelled by a timeout (or a `select`) must not
+/// leave the task's waker behind until the next connection arrives.
+#[test]
+fn cancelled_accepts_release_their_wakers() {
+    let rt = current();
+    rt.block_on(async {
+        let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        assert!(
+            cancelled_releases_its_waker(tcp.accept()),
+            "the cancelled TCP accept left its waker in the reactor"
+        );
+        let path = std::env::temp_dir().join(format!(
+            "runtime-test-cancel-accept-{}.sock",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let unix = runtime::net::UnixListener::bind(&path).await.unwrap();
+        assert!(
+            cancelled_releases_its_waker(unix.accept()),
+            "the cancelled Unix accept left its waker in the reactor"
+        );
+        std::fs::remove_file(&path).unwrap();
+    });
+}
+
+/// The same for a datagram socket's receives.
+#[test]
+fn cancelled_receives_release_their_wakers() {
+    let rt = current();
+    rt.block_on(async {
+        let socket = runtime::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let mut buf = [0u8; 8];
+        assert!(
+            cancelled_releases_its_waker(socket.recv_from(&mut buf)),
+            "the cancelled recv_from left its waker in the reactor"
+        );
+        socket.connect(socket.local_addr().unwrap()).await.unwrap();
+        assert!(
+            cancelled_releases_its_waker(socket.recv(&mut buf)),
+            "the cancelled recv left its waker in the reactor"
+        );
+    });
+}

@@ -129,7 +129,9 @@ impl UdpSocket {
                 "the address did not resolve to any socket address",
             ));
         };
-        std::future::poll_fn(|cx| self.poll_send_to(cx, buf, addr)).await
+        self.io
+            .async_io(Direction::Write, |s| s.send_to(buf, addr))
+            .await
     }
 
     /// Polls sending one datagram to `target`; see [`send_to`](Self::send_to).
@@ -168,7 +170,9 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_recv_from(cx, buf)).await
+        self.io
+            .async_io(Direction::Read, |s| s.recv_from(&mut *buf))
+            .await
     }
 
     /// Polls receiving one datagram; see [`recv_from`](Self::recv_from).
@@ -203,7 +207,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.poll_send(cx, buf)).await
+        self.io.async_io(Direction::Write, |s| s.send(buf)).await
     }
 
     /// Polls sending to the connected address; see [`send`](Self::send).
@@ -234,7 +238,9 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        std::future::poll_fn(|cx| self.poll_recv(cx, buf)).await
+        self.io
+            .async_io(Direction::Read, |s| s.recv(&mut *buf))
+            .await
     }
 
     /// Polls receiving from the connected address; see [`recv`](Self::recv).

@@ -106,7 +106,13 @@ impl TcpListener {
     /// });
     /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_accept(cx)).await
+        // Not `poll_fn(poll_accept)`: the readiness future of `async_io`
+        // takes its waker back from the reactor when an accept is
+        // cancelled, where a `poll_*` waiter stays until the next edge.
+        std::future::poll_fn(|cx| self.backoff.poll_ready(cx)).await;
+        let accepted = self.io.async_io(Direction::Read, sys::accept).await;
+        self.backoff.observe(&accepted);
+        Self::accepted(accepted)
     }
 
     /// Polls for the next connection, for use in a hand-written `Future` or
@@ -124,12 +130,19 @@ impl TcpListener {
         std::task::ready!(self.backoff.poll_ready(cx));
         let accepted = std::task::ready!(self.io.poll_io(cx, Direction::Read, sys::accept));
         self.backoff.observe(&accepted);
+        Poll::Ready(Self::accepted(accepted))
+    }
+
+    /// Wraps what `accept(2)` returned.
+    fn accepted(
+        accepted: io::Result<(std::os::fd::OwnedFd, socket2::SockAddr)>,
+    ) -> io::Result<(TcpStream, SocketAddr)> {
         let (fd, addr) = accepted?;
         let addr = addr
             .as_socket()
             .ok_or_else(|| io::Error::other("accepted a connection of an unexpected family"))?;
         let stream = std::net::TcpStream::from(fd);
-        Poll::Ready(TcpStream::from_nonblocking(stream).map(|s| (s, addr)))
+        TcpStream::from_nonblocking(stream).map(|s| (s, addr))
     }
 
     /// Wraps a listener from `std` (which it sets non-blocking), registering

@@ -81,7 +81,13 @@ impl UnixListener {
     /// std::fs::remove_file(&path).unwrap();
     /// ```
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        std::future::poll_fn(|cx| self.poll_accept(cx)).await
+        // As `TcpListener::accept`: `async_io` releases the waker of a
+        // cancelled accept at once.
+        std::future::poll_fn(|cx| self.backoff.poll_ready(cx)).await;
+        let accepted = self.io.async_io(Direction::Read, |l| l.accept()).await;
+        self.backoff.observe(&accepted);
+        let (stream, addr) = accepted?;
+        UnixStream::from_std(stream).map(|s| (s, addr))
     }
 
     /// Polls for the next connection; see [`accept`](Self::accept).
