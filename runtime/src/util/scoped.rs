@@ -57,7 +57,7 @@ impl<T> Scoped<T> {
     }
 
     /// Whether a `set` is running.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn is_set(&self) -> bool {
         !self.inner.get().is_null()
     }

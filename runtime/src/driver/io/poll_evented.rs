@@ -90,10 +90,9 @@ where
 
     /// `AsyncWrite::poll_write` for stream objects whose `&E` writes.
     ///
-    /// `Write for &std::net::TcpStream` sends with `MSG_NOSIGNAL`, but
-    /// other `Write` impls (Unix sockets, `write_vectored`) raise `SIGPIPE`
-    /// on a closed peer: `runtime::net` sends with `MSG_NOSIGNAL` through
-    /// `poll_write_io` for those.
+    /// A plain `write(2)` on a socket whose peer is gone raises `SIGPIPE`:
+    /// `runtime::net` wraps its sockets so that `&E`'s `Write` sends with
+    /// `MSG_NOSIGNAL` (`net/stream_io.rs`, `NoSigPipe`).
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.poll_write_io(cx, buf.len(), |mut io| io.write(buf))
     }
