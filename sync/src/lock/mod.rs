@@ -219,8 +219,13 @@ impl<T> Lock<T> {
 
     /// The `Drop` of a lock future: leaves the line, or passes on the lock
     /// if it was already handed over.
+    #[inline]
     fn cancel_lock(&self, node: Pin<&mut WaitNode>) {
-        self.core.cancel_acquire(node, 1);
+        // Checked here, in the caller's crate, so the common drop of a lock
+        // future that never waited makes no call.
+        if node.is_queued() {
+            self.core.cancel_acquire(node, 1);
+        }
     }
 
     /// A pointer to the value, for a guard.

@@ -40,7 +40,10 @@ pin_project! {
     impl<'a, T> PinnedDrop for GetFuture<'a, T> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            this.chan.cancel_get(this.node);
+            // Only a queued node needs the (dynamic) call.
+            if this.node.is_queued() {
+                this.chan.cancel_get(this.node);
+            }
         }
     }
 }
@@ -108,7 +111,10 @@ pin_project! {
     impl<'a, T> PinnedDrop for PutFuture<'a, T> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            this.chan.cancel_put(this.node);
+            // Only a queued node needs the (dynamic) call.
+            if this.node.is_queued() {
+                this.chan.cancel_put(this.node);
+            }
         }
     }
 }
@@ -170,7 +176,10 @@ pin_project! {
     impl<'a, T> PinnedDrop for JoinFuture<'a, T> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            this.chan.cancel_join(this.node);
+            // Only a queued node needs the (dynamic) call.
+            if this.node.is_queued() {
+                this.chan.cancel_join(this.node);
+            }
         }
     }
 }
@@ -269,7 +278,9 @@ impl<T> Stream for QueueStream<'_, T> {
 
 impl<T> Drop for QueueStream<'_, T> {
     fn drop(&mut self) {
-        self.chan.cancel_get(self.node.as_mut());
+        if self.node.is_queued() {
+            self.chan.cancel_get(self.node.as_mut());
+        }
     }
 }
 
