@@ -374,7 +374,7 @@ impl Builder {
                     None => default_worker_threads()?,
                 };
                 let debug = self.debug_mode(workers);
-                let config = multi_thread::Config {
+                let config = scheduler::Config {
                     global_queue_interval: self.global_queue_interval.unwrap_or(61),
                     event_interval: self.event_interval,
                 };
@@ -400,7 +400,7 @@ impl Builder {
                 )
             }
             Kind::CurrentThread => {
-                let config = current_thread::Config {
+                let config = scheduler::Config {
                     global_queue_interval: self.global_queue_interval.unwrap_or(31),
                     event_interval: self.event_interval,
                 };

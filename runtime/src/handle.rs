@@ -151,7 +151,7 @@ impl Handle {
     /// rt.run_forever();
     /// ```
     pub fn stop(&self) {
-        self.inner.stop_signal().stop();
+        self.inner.common().stop.stop();
     }
 
     /// Makes this runtime current on this thread until the guard drops.
@@ -200,7 +200,7 @@ impl Handle {
     /// assert_eq!(dump[0].id(), waiting.id());
     /// ```
     pub fn dump(&self) -> Vec<crate::debug::TaskInfo> {
-        self.inner.dump()
+        self.inner.common().dump()
     }
 
     /// A snapshot of the runtime's counters. Reading them never stops a

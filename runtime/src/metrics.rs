@@ -53,18 +53,20 @@ struct WorkerSnapshot {
 
 impl RuntimeMetrics {
     pub(crate) fn new(handle: scheduler::Handle) -> RuntimeMetrics {
-        let blocking = handle.blocking_spawner();
-        let (num_blocking_threads, num_idle_blocking_threads) =
-            (blocking.num_threads(), blocking.num_idle_threads());
-        let io_readiness_count = handle.driver().io.events_dispatched();
-        let timers_registered = handle.driver().time.timers_registered();
-        let timers_fired = handle.driver().time.timers_fired();
-        match &handle {
-            scheduler::Handle::MultiThread(h) => RuntimeMetrics {
-                num_alive_tasks: h.num_alive_tasks(),
-                spawned_tasks_count: h.spawned_tasks_count() as u64,
-                global_queue_depth: h.global_queue_depth(),
-                workers: (0..h.num_workers())
+        let common = handle.common();
+        let (num_blocking_threads, num_idle_blocking_threads) = (
+            common.blocking.num_threads(),
+            common.blocking.num_idle_threads(),
+        );
+        let io_readiness_count = common.driver.io.events_dispatched();
+        let timers_registered = common.driver.time.timers_registered();
+        let timers_fired = common.driver.time.timers_fired();
+        let num_alive_tasks = common.num_alive_tasks();
+        let spawned_tasks_count = common.spawned_tasks_count() as u64;
+        let (global_queue_depth, workers) = match &handle {
+            scheduler::Handle::MultiThread(h) => (
+                h.global_queue_depth(),
+                (0..h.num_workers())
                     .map(|i| {
                         let w = h.worker_metrics(i);
                         WorkerSnapshot {
@@ -78,26 +80,25 @@ impl RuntimeMetrics {
                         }
                     })
                     .collect(),
-                num_blocking_threads,
-                num_idle_blocking_threads,
-                io_readiness_count,
-                timers_registered,
-                timers_fired,
-            },
-            scheduler::Handle::CurrentThread(h) => RuntimeMetrics {
-                num_alive_tasks: h.num_alive_tasks(),
-                spawned_tasks_count: h.spawned_tasks_count() as u64,
-                global_queue_depth: h.global_queue_depth(),
-                workers: vec![WorkerSnapshot {
+            ),
+            scheduler::Handle::CurrentThread(h) => (
+                h.global_queue_depth(),
+                vec![WorkerSnapshot {
                     polls: h.poll_count(),
                     ..WorkerSnapshot::default()
                 }],
-                num_blocking_threads,
-                num_idle_blocking_threads,
-                io_readiness_count,
-                timers_registered,
-                timers_fired,
-            },
+            ),
+        };
+        RuntimeMetrics {
+            num_alive_tasks,
+            spawned_tasks_count,
+            global_queue_depth,
+            workers,
+            num_blocking_threads,
+            num_idle_blocking_threads,
+            io_readiness_count,
+            timers_registered,
+            timers_fired,
         }
     }
 

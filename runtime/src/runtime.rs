@@ -169,7 +169,7 @@ impl Runtime {
     /// ```
     #[track_caller]
     pub fn run_forever(&self) {
-        let stop = self.handle.inner.stop_signal();
+        let stop = &self.handle.inner.common().stop;
         self.block_on(stop.wait());
     }
 

@@ -264,7 +264,7 @@ mod models {
 
     struct Mock {
         queue: Mutex<VecDeque<Notified<Arc<Mock>>>>,
-        owned: OwnedTasks<Arc<Mock>>,
+        owned: OwnedTasks,
     }
 
     impl Schedule for Arc<Mock> {

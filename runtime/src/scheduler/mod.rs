@@ -2,21 +2,25 @@
 //!
 //! * `multi_thread`: per-core workers that steal work from each other.
 //! * `current_thread`: one event loop on the thread that calls `block_on`.
+//!
+//! What they share (driver and blocking handles, stop signal, debug mode,
+//! settings, owned-task list, shutdown flag) is one `Common`, embedded in
+//! each flavor's `Handle` (`common.rs`). The thread-local context, which
+//! runtime and which scheduler a thread drives, is `context.rs`.
 
+mod common;
 pub(crate) mod context;
 pub(crate) mod current_thread;
 pub(crate) mod multi_thread;
 pub(crate) mod park_thread;
 pub(crate) mod rand;
 
-use crate::blocking;
+pub(crate) use common::{Common, Config};
+
 use crate::driver;
-use crate::loom::Mutex;
 use crate::task::{JoinHandle, TaskMeta};
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context as TaskContext, Poll, Waker};
 
 /// A handle to either scheduler; what tasks, the thread-local context and
 /// the public `Handle` hold.
@@ -49,7 +53,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.blocking_spawner().spawn_blocking(self, f, meta)
+        self.common().blocking.spawn_blocking(self, f, meta)
     }
 
     /// `spawn_blocking` for work that must not be lost at shutdown (see
@@ -60,98 +64,22 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.blocking_spawner().spawn_mandatory(self, f, meta)
+        self.common().blocking.spawn_mandatory(self, f, meta)
     }
 
-    pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
+    /// What both flavors share: the driver and blocking-pool handles, the
+    /// stop signal, the debug mode, the settings and the owned-task list.
+    #[inline]
+    pub(crate) fn common(&self) -> &Common {
         match self {
-            Handle::MultiThread(h) => &h.blocking,
-            Handle::CurrentThread(h) => &h.blocking,
+            Handle::MultiThread(h) => &h.common,
+            Handle::CurrentThread(h) => &h.common,
         }
     }
 
+    /// `common().driver`, which many callers want.
+    #[inline]
     pub(crate) fn driver(&self) -> &driver::Handle {
-        match self {
-            Handle::MultiThread(h) => &h.driver,
-            Handle::CurrentThread(h) => &h.driver,
-        }
-    }
-
-    pub(crate) fn dump(&self) -> Vec<crate::debug::TaskInfo> {
-        match self {
-            Handle::MultiThread(h) => h.dump(),
-            Handle::CurrentThread(h) => h.dump(),
-        }
-    }
-
-    pub(crate) fn stop_signal(&self) -> &StopSignal {
-        match self {
-            Handle::MultiThread(h) => &h.stop,
-            Handle::CurrentThread(h) => &h.stop,
-        }
-    }
-}
-
-/// `Handle::stop` / `Runtime::run_forever`: a flag and the waker of the
-/// `run_forever` call waiting for it.
-pub(crate) struct StopSignal {
-    stopped: AtomicBool,
-    /// A `run_forever` is under way.
-    running: AtomicBool,
-    waker: Mutex<Option<Waker>>,
-}
-
-impl StopSignal {
-    pub(crate) fn new() -> StopSignal {
-        StopSignal {
-            stopped: AtomicBool::new(false),
-            running: AtomicBool::new(false),
-            waker: Mutex::new(None),
-        }
-    }
-
-    pub(crate) fn stop(&self) {
-        self.stopped.store(true, Ordering::SeqCst);
-        if let Some(waker) = self.waker.lock().take() {
-            waker.wake();
-        }
-    }
-
-    /// Resolves once `stop` has been called (consuming that call), after
-    /// giving the loop one turn first, as asyncio's `run_forever` runs one
-    /// iteration when `stop()` came before it.
-    ///
-    /// # Panics
-    /// If another `run_forever` of the same runtime is under way (asyncio:
-    /// "This event loop is already running").
-    #[track_caller]
-    pub(crate) fn wait(&self) -> impl Future<Output = ()> + '_ {
-        assert!(
-            !self.running.swap(true, Ordering::SeqCst),
-            "run_forever was called while another run_forever of the same runtime is running \
-             (asyncio: \"This event loop is already running\"); call stop() first"
-        );
-        struct Running<'a>(&'a AtomicBool);
-        impl Drop for Running<'_> {
-            fn drop(&mut self) {
-                self.0.store(false, Ordering::SeqCst);
-            }
-        }
-        let running = Running(&self.running);
-        let mut turned = false;
-        std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
-            let _running = &running;
-            if !turned {
-                turned = true;
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
-            *self.waker.lock() = Some(cx.waker().clone());
-            if self.stopped.swap(false, Ordering::SeqCst) {
-                self.waker.lock().take();
-                return Poll::Ready(());
-            }
-            Poll::Pending
-        })
+        &self.common().driver
     }
 }

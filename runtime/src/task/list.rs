@@ -17,16 +17,18 @@ use super::{JoinHandle, Notified, Schedule, Task};
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crossbeam_utils::CachePadded;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-pub(crate) struct OwnedTasks<S: 'static> {
+/// Not generic over the scheduler type: the list only links headers, and
+/// the methods that hand out typed tasks (`bind`, `remove`) take the type
+/// from their arguments. So every scheduler's list has the same type, and
+/// code shared by several schedulers can own one.
+pub(crate) struct OwnedTasks {
     shards: Box<[CachePadded<Mutex<Shard>>]>,
     mask: usize,
     closed: AtomicBool,
     /// Number of tasks spawned into the list, ever (metrics).
     spawned: AtomicUsize,
-    _scheduler: PhantomData<S>,
 }
 
 /// One shard: a doubly-linked list of task headers.
@@ -40,9 +42,9 @@ struct Shard {
 // the tasks they point to are `Send` per the spawn functions' bounds.
 unsafe impl Send for Shard {}
 
-impl<S: Schedule> OwnedTasks<S> {
+impl OwnedTasks {
     /// A list with about `4 × workers` shards (a power of two).
-    pub(crate) fn new(workers: usize) -> OwnedTasks<S> {
+    pub(crate) fn new(workers: usize) -> OwnedTasks {
         // Under loom task ids (from a process-wide counter) differ between
         // model iterations; one shard keeps the model deterministic.
         let n = if cfg!(loom) {
@@ -64,7 +66,6 @@ impl<S: Schedule> OwnedTasks<S> {
             mask: n - 1,
             closed: AtomicBool::new(false),
             spawned: AtomicUsize::new(0),
-            _scheduler: PhantomData,
         }
     }
 
@@ -76,7 +77,7 @@ impl<S: Schedule> OwnedTasks<S> {
     /// `JoinHandle` and the `Notified` to schedule, or no `Notified` if the
     /// list is closed (the task was shut down: its handle reports it
     /// cancelled).
-    pub(crate) fn bind<F>(
+    pub(crate) fn bind<S: Schedule, F>(
         &self,
         future: F,
         scheduler: S,
@@ -106,7 +107,7 @@ impl<S: Schedule> OwnedTasks<S> {
 
     /// Removes a completing task; gives back the list's reference if the
     /// task was still in the list.
-    pub(crate) fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
+    pub(crate) fn remove<S: Schedule>(&self, task: &Task<S>) -> Option<Task<S>> {
         let header = task.raw.header();
         let mut shard = self.shard(header);
         // SAFETY: we hold the shard lock of this task.

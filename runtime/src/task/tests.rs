@@ -20,7 +20,7 @@ struct Mock {
     queue: Mutex<VecDeque<Notified<Sched>>>,
     /// Signalled on every push (`run_next_blocking`).
     pushed: Condvar,
-    owned: OwnedTasks<Sched>,
+    owned: OwnedTasks,
     /// `schedule` calls that finished; read through `self` after queueing.
     scheduled: AtomicUsize,
 }

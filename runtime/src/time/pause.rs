@@ -44,7 +44,7 @@ pub fn pause() {
              Builder::current_thread().start_paused(true)."
         );
     };
-    if !rt.driver.time.pause() {
+    if !rt.common.driver.time.pause() {
         panic!(
             "runtime::time::pause() was called, but the clock is already paused (by an earlier \
              pause() or by start_paused); call it once"

@@ -127,7 +127,7 @@ impl Context {
                     return output;
                 }
             }
-            for _ in 0..handle.config.event_interval {
+            for _ in 0..handle.common.config.event_interval {
                 let Some(task) = self.next_task() else {
                     // Nothing runnable: block until something happens,
                     // unless the main future is waiting to be polled. A
@@ -138,7 +138,7 @@ impl Context {
                     if !handle.shared.woken.load(Ordering::SeqCst) {
                         self.park(None);
                         turns_without_driver = 0;
-                    } else if turns_without_driver >= handle.config.event_interval {
+                    } else if turns_without_driver >= handle.common.config.event_interval {
                         self.park(Some(Duration::ZERO));
                         turns_without_driver = 0;
                     } else {
@@ -147,15 +147,9 @@ impl Context {
                     continue 'outer;
                 };
                 handle.shared.polls.fetch_add(1, Ordering::Relaxed);
-                match handle.debug.as_deref() {
-                    None => coop::budget(|| task.run()),
-                    Some(debug) => {
-                        let tracker = debug.tracker(0);
-                        let token = debug.begin(tracker, task.id(), task.location());
-                        coop::budget(|| task.run());
-                        debug.end(tracker, token);
-                    }
-                }
+                handle
+                    .common
+                    .run_task(0, task, |task| coop::budget(|| task.run()));
             }
             // A busy loop still checks for I/O once in a while.
             self.park(Some(Duration::ZERO));
@@ -168,7 +162,7 @@ impl Context {
         let mut slot = self.core.borrow_mut();
         let core = slot.as_mut().expect("current_thread core missing");
         core.tick = core.tick.wrapping_add(1);
-        if core.tick % handle.config.global_queue_interval == 0 {
+        if core.tick % handle.common.config.global_queue_interval == 0 {
             handle.pop_remote().or_else(|| core.tasks.pop_front())
         } else {
             core.tasks.pop_front().or_else(|| handle.pop_remote())
@@ -185,7 +179,7 @@ impl Context {
             core.driver.take().expect("current_thread driver missing")
         };
         if timeout == Some(Duration::ZERO) {
-            driver.poll(&handle.driver);
+            driver.poll(&handle.common.driver);
         } else {
             // A store-buffering handshake with `Handle::unpark_if_parked`:
             // publish `parked`, fence, then look for work; a waker publishes
@@ -202,7 +196,7 @@ impl Context {
                 .as_ref()
                 .is_some_and(|core| !core.tasks.is_empty());
             if !local_work && !handle.has_remote_work() {
-                driver.park(&handle.driver, timeout);
+                driver.park(&handle.common.driver, timeout);
             }
             handle.shared.parked.store(false, Ordering::SeqCst);
         }

@@ -22,11 +22,12 @@
 //! Each model fails on deliberately broken variants of the code, named in
 //! its comment (checked by hand when the model was written).
 
-use super::super::{Config, Handle};
+use super::super::Handle;
 use super::Context;
 use crate::blocking::{self, BlockingPool};
 use crate::driver::Driver;
 use crate::loom::{Arc, AtomicBool, Mutex, Ordering, thread};
+use crate::scheduler::Config;
 use crate::task::TaskMeta;
 use std::cell::RefCell;
 use std::future::{Future, poll_fn};
@@ -67,7 +68,7 @@ fn run_loop<F: Future>(handle: &std::sync::Arc<Handle>, future: F) -> F::Output 
         .expect("the loop gave the core back");
     handle.return_core(core);
     handle.shutdown();
-    assert_eq!(handle.num_alive_tasks(), 0);
+    assert_eq!(handle.common.num_alive_tasks(), 0);
     output
 }
 

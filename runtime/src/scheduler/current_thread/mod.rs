@@ -23,11 +23,11 @@ pub(crate) use self::core::Context;
 
 use self::core::Core;
 use crate::blocking;
-use crate::debug::{DebugMode, TaskInfo};
+use crate::debug::DebugMode;
 use crate::driver::{self, Driver};
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, fence};
 use crate::scheduler::context;
-use crate::scheduler::{self, StopSignal, park_thread};
+use crate::scheduler::{self, Common, Config, park_thread};
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::VecDeque;
 use std::future::Future;
@@ -36,39 +36,25 @@ use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
 use std::thread::ThreadId;
 
-/// Scheduler settings from the `Builder`.
-#[derive(Clone, Debug)]
-pub(crate) struct Config {
-    pub(crate) global_queue_interval: u32,
-    pub(crate) event_interval: u32,
-}
-
 /// The shared state of a current_thread runtime; tasks hold an `Arc` of it.
 pub(crate) struct Handle {
+    pub(crate) common: Common,
     shared: Shared,
-    pub(crate) driver: driver::Handle,
-    pub(crate) blocking: blocking::Spawner,
-    pub(crate) stop: StopSignal,
-    config: Config,
     /// The core, while no thread drives the loop.
     core: Mutex<Option<Box<Core>>>,
     /// Threads waiting in `block_on` for the core.
     core_waiters: Mutex<Vec<Waker>>,
     /// The thread that spawned `!Send` tasks, if any did.
     local_owner: Mutex<Option<ThreadId>>,
-    /// Debug mode, when on.
-    pub(crate) debug: Option<Arc<DebugMode>>,
 }
 
 struct Shared {
     remote: Mutex<VecDeque<Notified<Arc<Handle>>>>,
     remote_len: AtomicUsize,
-    owned: task::list::OwnedTasks<Arc<Handle>>,
     /// `block_on`'s own future was woken.
     woken: AtomicBool,
     /// The driving thread is blocked in the driver.
     parked: AtomicBool,
-    closed: AtomicBool,
     polls: crate::loom::AtomicU64,
 }
 
@@ -81,23 +67,17 @@ impl Handle {
         debug: Option<Arc<DebugMode>>,
     ) -> Arc<Handle> {
         Arc::new(Handle {
+            common: Common::new(driver_handle, blocking, config, debug, 1),
             shared: Shared {
                 remote: Mutex::new(VecDeque::new()),
                 remote_len: AtomicUsize::new(0),
-                owned: task::list::OwnedTasks::new(1),
                 woken: AtomicBool::new(false),
                 parked: AtomicBool::new(false),
-                closed: AtomicBool::new(false),
                 polls: crate::loom::AtomicU64::new(0),
             },
-            driver: driver_handle,
-            blocking,
-            stop: StopSignal::new(),
-            config,
             core: Mutex::new(Some(Core::new(driver))),
             core_waiters: Mutex::new(Vec::new()),
             local_owner: Mutex::new(None),
-            debug,
         })
     }
 
@@ -114,7 +94,7 @@ impl Handle {
     where
         F: Future + 'static,
     {
-        let (join, notified) = self.shared.owned.bind(future, self.clone(), meta);
+        let (join, notified) = self.common.owned.bind(future, self.clone(), meta);
         if let Some(notified) = notified {
             self.schedule_task(notified);
         }
@@ -176,7 +156,7 @@ impl Handle {
     /// Gives the core back after a `block_on` and lets waiting threads
     /// take it over.
     fn return_core(&self, core: Box<Core>) {
-        let core = if self.shared.closed.load(Ordering::Acquire) {
+        let core = if self.common.is_closed() {
             self.release_queues(core)
         } else {
             core
@@ -232,7 +212,7 @@ impl Handle {
     fn unpark_if_parked(&self) {
         fence(Ordering::SeqCst);
         if self.shared.parked.load(Ordering::SeqCst) {
-            self.driver.unpark();
+            self.common.driver.unpark();
         }
     }
 
@@ -246,7 +226,7 @@ impl Handle {
     /// `spawn_local` tasks belong to another thread, leaked), queued
     /// references are dropped and the driver is released.
     pub(crate) fn shutdown(self: &Arc<Self>) {
-        if self.shared.closed.swap(true, Ordering::AcqRel) {
+        if !self.common.close() {
             return;
         }
         let current = scheduler::Handle::CurrentThread(self.clone());
@@ -254,9 +234,9 @@ impl Handle {
         let owner = *self.local_owner.lock();
         match owner {
             Some(owner) if owner != std::thread::current().id() => {
-                self.shared.owned.close_and_leak_all();
+                self.common.owned.close_and_leak_all();
             }
-            _ => self.shared.owned.close_and_shutdown_all(),
+            _ => self.common.owned.close_and_shutdown_all(),
         }
         let core = self.core.lock().take();
         match core {
@@ -266,20 +246,9 @@ impl Handle {
             }
             // Another thread drives the loop; it releases the queues when it
             // gives the core back.
-            None => self.driver.unpark(),
+            None => self.common.driver.unpark(),
         }
-        if let Some(debug) = &self.debug {
-            debug.stop();
-        }
-    }
-
-    /// Every alive task (the task dump).
-    pub(crate) fn dump(&self) -> Vec<TaskInfo> {
-        let mut tasks = Vec::new();
-        self.shared
-            .owned
-            .for_each(|header| tasks.push(TaskInfo::from_header(header)));
-        tasks
+        self.common.stop_debug();
     }
 
     fn release_queues(&self, mut core: Box<Core>) -> Box<Core> {
@@ -287,16 +256,8 @@ impl Handle {
         while let Some(task) = self.pop_remote() {
             drop(task);
         }
-        core.shutdown_driver(&self.driver);
+        core.shutdown_driver(&self.common.driver);
         core
-    }
-
-    pub(crate) fn num_alive_tasks(&self) -> usize {
-        self.shared.owned.len()
-    }
-
-    pub(crate) fn spawned_tasks_count(&self) -> usize {
-        self.shared.owned.spawned()
     }
 
     pub(crate) fn global_queue_depth(&self) -> usize {
@@ -324,7 +285,7 @@ impl Wake for MainWaker {
 
 impl task::Schedule for Arc<Handle> {
     fn release(&self, task: &task::Task<Self>) -> Option<task::Task<Self>> {
-        self.shared.owned.remove(task)
+        self.common.owned.remove(task)
     }
 
     fn schedule(&self, task: Notified<Self>) {
@@ -332,9 +293,7 @@ impl task::Schedule for Arc<Handle> {
     }
 
     fn unretrieved_panic(&self, task: &task::core::Header) {
-        if self.debug.is_some() {
-            crate::debug::report_unretrieved_panic(task);
-        }
+        self.common.unretrieved_panic(task);
     }
 }
 

@@ -28,11 +28,12 @@
 //! Each model fails on a deliberately broken variant of the code, named in
 //! its comment (checked by hand when the model was written).
 
-use super::super::{Config, Handle};
+use super::super::Handle;
 use super::{Context, Core};
 use crate::blocking::{self, BlockingPool};
 use crate::driver::Driver;
 use crate::loom::{Arc, AtomicUsize, Condvar, Mutex, Ordering, thread};
+use crate::scheduler::Config;
 use crate::task::{JoinHandle, TaskMeta};
 use std::cell::RefCell;
 use std::future::Future;
@@ -102,7 +103,7 @@ where
     F::Output: Send + 'static,
 {
     let (join, notified) = handle
-        .shared
+        .common
         .owned
         .bind(future, handle.clone(), TaskMeta::here());
     (join, notified.expect("the runtime is open"))
@@ -204,7 +205,7 @@ fn loom_remote_spawn_races_with_the_last_searcher_parking() {
         drop(join);
         handle.finalize_shutdown();
         assert_eq!(tally.drops(), 1, "the future was dropped once");
-        assert_eq!(handle.num_alive_tasks(), 0);
+        assert_eq!(handle.common.num_alive_tasks(), 0);
     });
 }
 
@@ -238,7 +239,7 @@ fn rescue_from_a_blocked_worker(is_yield: bool) {
         handle.return_core(owner.take_core());
         drop(join);
         handle.finalize_shutdown();
-        assert_eq!(handle.num_alive_tasks(), 0);
+        assert_eq!(handle.common.num_alive_tasks(), 0);
     });
 }
 
@@ -329,6 +330,6 @@ fn loom_lifo_replace_and_take_race_with_a_thief() {
         for tally in &tallies {
             assert_eq!(tally.drops(), 1, "each future was dropped once");
         }
-        assert_eq!(handle.num_alive_tasks(), 0);
+        assert_eq!(handle.common.num_alive_tasks(), 0);
     });
 }

@@ -50,10 +50,10 @@ use self::idle::Idle;
 use self::park::{Parker, Unparker};
 use self::worker::Core;
 use crate::blocking;
-use crate::debug::{DebugMode, TaskInfo};
+use crate::debug::DebugMode;
 use crate::driver::{self, Driver};
-use crate::loom::{AtomicBool, Mutex, Ordering, fence};
-use crate::scheduler::StopSignal;
+use crate::loom::{Mutex, Ordering, fence};
+use crate::scheduler::{Common, Config};
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use crossbeam_utils::CachePadded;
 use std::future::Future;
@@ -63,34 +63,20 @@ use std::sync::Arc;
 /// Slot tasks run in a row before the slot is bypassed for this tick.
 const MAX_LIFO_POLLS: usize = 3;
 
-/// Scheduler settings from the `Builder`.
-#[derive(Clone, Debug)]
-pub(crate) struct Config {
-    pub(crate) global_queue_interval: u32,
-    pub(crate) event_interval: u32,
-}
-
 /// The shared state of a multi-thread runtime; tasks hold an `Arc` of it.
 pub(crate) struct Handle {
+    pub(crate) common: Common,
     shared: Shared,
-    pub(crate) driver: driver::Handle,
-    pub(crate) blocking: blocking::Spawner,
-    pub(crate) stop: StopSignal,
-    /// Debug mode, when on.
-    pub(crate) debug: Option<Arc<DebugMode>>,
 }
 
 struct Shared {
     remotes: Box<[CachePadded<Remote>]>,
     inject: Injector<Notified<Arc<Handle>>>,
     idle: Idle,
-    owned: task::list::OwnedTasks<Arc<Handle>>,
-    closed: AtomicBool,
     /// Cores of workers that have exited, for `finalize_shutdown`.
     cores: Mutex<ReturnedCores>,
     park: crate::loom::Arc<park::Shared>,
     metrics: Box<[CachePadded<WorkerMetrics>]>,
-    config: Config,
 }
 
 /// What each worker exposes to the others.
@@ -175,9 +161,7 @@ impl MultiThread {
             }
         }
         handle.finalize_shutdown();
-        if let Some(debug) = &handle.debug {
-            debug.stop();
-        }
+        handle.common.stop_debug();
     }
 }
 
@@ -212,12 +196,11 @@ impl Handle {
             cores.push(Core::new(cores.len(), run_queue, parker));
         }
         let handle = Arc::new(Handle {
+            common: Common::new(driver_handle, blocking, config, debug, workers),
             shared: Shared {
                 remotes: remotes.into_boxed_slice(),
                 inject: Injector::new(),
                 idle: Idle::new(workers),
-                owned: task::list::OwnedTasks::new(workers),
-                closed: AtomicBool::new(false),
                 cores: Mutex::new(ReturnedCores {
                     cores: Vec::with_capacity(workers),
                     finalized: false,
@@ -226,12 +209,7 @@ impl Handle {
                 metrics: (0..workers)
                     .map(|_| CachePadded::new(WorkerMetrics::default()))
                     .collect(),
-                config,
             },
-            driver: driver_handle,
-            blocking,
-            stop: StopSignal::new(),
-            debug,
         });
         (handle, cores)
     }
@@ -242,7 +220,7 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (join, notified) = self.shared.owned.bind(future, self.clone(), meta);
+        let (join, notified) = self.common.owned.bind(future, self.clone(), meta);
         if let Some(notified) = notified {
             self.schedule_task(notified, false);
         }
@@ -251,16 +229,16 @@ impl Handle {
 
     /// Sets the shutdown flag and wakes every worker.
     pub(crate) fn begin_shutdown(&self) {
-        if self.shared.closed.swap(true, Ordering::AcqRel) {
+        if !self.common.close() {
             return;
         }
         for remote in self.shared.remotes.iter() {
-            remote.unpark.unpark(&self.driver);
+            remote.unpark.unpark(&self.common.driver);
         }
     }
 
     pub(crate) fn is_shutdown(&self) -> bool {
-        self.shared.closed.load(Ordering::Acquire)
+        self.common.is_closed()
     }
 
     /// Cancels every task still alive and releases what the workers left.
@@ -268,7 +246,7 @@ impl Handle {
     fn finalize_shutdown(self: &Arc<Self>) {
         let current = crate::scheduler::Handle::MultiThread(self.clone());
         let _enter = crate::scheduler::context::set_current(&current);
-        self.shared.owned.close_and_shutdown_all();
+        self.common.owned.close_and_shutdown_all();
         let cores = {
             let mut returned = self.shared.cores.lock();
             returned.finalized = true;
@@ -282,7 +260,7 @@ impl Handle {
         }
         self.shared
             .park
-            .with_driver(|driver| driver.shutdown(&self.driver));
+            .with_driver(|driver| driver.shutdown(&self.common.driver));
     }
 
     /// A worker is exiting: hand its core over, or drop its queue now if
@@ -303,7 +281,7 @@ impl Handle {
         let prefer = |worker: usize| !remotes[worker].unpark.is_parked_on_driver();
         if let Some(worker) = self.shared.idle.worker_to_notify(prefer) {
             self.shared.metrics[worker].inc_unpark();
-            remotes[worker].unpark.unpark(&self.driver);
+            remotes[worker].unpark.unpark(&self.common.driver);
         }
     }
 
@@ -354,23 +332,6 @@ impl Handle {
         self.shared.remotes.len()
     }
 
-    /// Every alive task (the task dump).
-    pub(crate) fn dump(&self) -> Vec<TaskInfo> {
-        let mut tasks = Vec::new();
-        self.shared
-            .owned
-            .for_each(|header| tasks.push(TaskInfo::from_header(header)));
-        tasks
-    }
-
-    pub(crate) fn num_alive_tasks(&self) -> usize {
-        self.shared.owned.len()
-    }
-
-    pub(crate) fn spawned_tasks_count(&self) -> usize {
-        self.shared.owned.spawned()
-    }
-
     pub(crate) fn global_queue_depth(&self) -> usize {
         self.shared.inject.len()
     }
@@ -386,7 +347,7 @@ impl Handle {
 
 impl task::Schedule for Arc<Handle> {
     fn release(&self, task: &task::Task<Self>) -> Option<task::Task<Self>> {
-        self.shared.owned.remove(task)
+        self.common.owned.remove(task)
     }
 
     fn schedule(&self, task: Notified<Self>) {
@@ -398,8 +359,6 @@ impl task::Schedule for Arc<Handle> {
     }
 
     fn unretrieved_panic(&self, task: &task::core::Header) {
-        if self.debug.is_some() {
-            crate::debug::report_unretrieved_panic(task);
-        }
+        self.common.unretrieved_panic(task);
     }
 }

@@ -91,7 +91,7 @@ impl Core {
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Task> {
-        if self.tick % handle.shared.config.global_queue_interval == 0 {
+        if self.tick % handle.common.config.global_queue_interval == 0 {
             // Fairness: remote work first once in a while.
             return handle
                 .next_remote_task()
@@ -230,8 +230,9 @@ impl Context {
     /// Every `event_interval` ticks: poll the driver without blocking and
     /// look at the shutdown flag.
     fn maintenance(&self, mut core: Box<Core>) -> Box<Core> {
-        if core.tick % self.handle.shared.config.event_interval == 0 {
-            core = self.with_core_parked(core, |park, handle| park.poll_driver(&handle.driver));
+        if core.tick % self.handle.common.config.event_interval == 0 {
+            core =
+                self.with_core_parked(core, |park, handle| park.poll_driver(&handle.common.driver));
             core.stats.submit(&self.handle.shared.metrics[self.index]);
             core.is_shutdown |= self.handle.is_shutdown();
         }
@@ -279,15 +280,9 @@ impl Context {
 
     /// Polls one task, timing the poll in debug mode.
     fn run_one(&self, task: Task) {
-        match self.handle.debug.as_deref() {
-            None => task.run(),
-            Some(debug) => {
-                let tracker = debug.tracker(self.index);
-                let token = debug.begin(tracker, task.id(), task.location());
-                task.run();
-                debug.end(tracker, token);
-            }
-        }
+        self.handle
+            .common
+            .run_task(self.index, task, |task| task.run());
     }
 
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
@@ -297,7 +292,7 @@ impl Context {
                 core.stats.parks += 1;
                 core.stats.submit(&self.handle.shared.metrics[self.index]);
                 crate::trace::worker_parked(self.index);
-                core = self.with_core_parked(core, |park, handle| park.park(&handle.driver));
+                core = self.with_core_parked(core, |park, handle| park.park(&handle.common.driver));
                 crate::trace::worker_unparked(self.index);
                 core.is_shutdown |= self.handle.is_shutdown();
                 if core.transition_from_parked(&self.handle, self.index) {
