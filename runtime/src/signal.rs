@@ -217,7 +217,7 @@ impl Globals {
             return Ok(listener);
         }
         let listener = Arc::new(Listener {
-            io: PollEvented::new(self.receiver.try_clone()?)?,
+            io: crate::net::register(self.receiver.try_clone()?)?,
         });
         listeners.push((key, Arc::downgrade(&listener)));
         Ok(listener)

@@ -36,6 +36,21 @@ pub(crate) struct Handle {
     pub(crate) time: time::Handle,
 }
 
+/// Whatever owns a runtime's driver (its scheduler). Resources registered
+/// with the driver (`io::Registration`) hold one, so the driver outlives
+/// them; the driver knows its owner only through this trait, and whoever
+/// registers a resource hands it in (the API level looks up the current
+/// runtime, never the driver). (Under loom and Miri nothing registers.)
+#[cfg(not(any(loom, miri)))]
+pub(crate) trait Owner: Send + Sync + 'static {
+    fn driver(&self) -> &Handle;
+}
+
+/// A counted reference to a driver's owner (a clone of the scheduler's own
+/// `Arc`, so no allocation of its own).
+#[cfg(not(any(loom, miri)))]
+pub(crate) type OwnerRef = std::sync::Arc<dyn Owner>;
+
 impl Driver {
     pub(crate) fn new() -> std::io::Result<(Driver, Handle)> {
         let (io, io_handle) = io::Driver::new()?;

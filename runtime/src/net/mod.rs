@@ -83,6 +83,26 @@ pub use tcp::{
 pub use udp::UdpSocket;
 pub use unix::{UnixListener, UnixStream};
 
+use crate::driver::{OwnerRef, io::PollEvented};
+use crate::scheduler::{self, context};
+use std::os::fd::AsFd;
+
+/// Registers `io` (already non-blocking) with the reactor of the runtime
+/// this thread is in: the one place sockets (and the signal pipe) look the
+/// runtime up; the driver itself is handed its owner.
+pub(crate) fn register<E: AsFd>(io: E) -> std::io::Result<PollEvented<E>> {
+    PollEvented::new(io, current_driver()?)
+}
+
+fn current_driver() -> std::io::Result<OwnerRef> {
+    context::with_current(scheduler::Handle::driver_owner).map_err(|missing| {
+        std::io::Error::other(format!(
+            "an I/O resource was {missing} (it must be created inside a runtime, whose reactor \
+             will drive it)"
+        ))
+    })
+}
+
 // Compile-time check: every socket type can move between and be shared
 // by tasks on different workers.
 const _: fn() = || {

@@ -63,7 +63,7 @@ impl<S: AsFd> StreamIo<S> {
     /// Registers `socket`, which must already be non-blocking.
     pub(crate) fn new(socket: S) -> io::Result<StreamIo<S>> {
         Ok(StreamIo {
-            io: PollEvented::new(NoSigPipe(socket))?,
+            io: crate::net::register(NoSigPipe(socket))?,
         })
     }
 

@@ -68,7 +68,7 @@ impl UdpSocket {
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
         socket.set_nonblocking(true)?;
         Ok(UdpSocket {
-            io: PollEvented::new(socket)?,
+            io: crate::net::register(socket)?,
         })
     }
 

@@ -288,9 +288,9 @@ mod tests {
                 let std_listener = TcpListener::bind("127.0.0.1:0").unwrap();
                 std_listener.set_nonblocking(true).unwrap();
                 let addr = std_listener.local_addr().unwrap();
-                let listener = PollEvented::new(std_listener).unwrap();
+                let listener = crate::net::register(std_listener).unwrap();
                 let server = crate::spawn(async move {
-                    let stream = PollEvented::new(accept(&listener).await).unwrap();
+                    let stream = crate::net::register(accept(&listener).await).unwrap();
                     let mut buf = [0u8; 1024];
                     loop {
                         let n = std::future::poll_fn(|cx| stream.poll_read(cx, &mut buf))
@@ -334,9 +334,9 @@ mod tests {
             let std_listener = TcpListener::bind("127.0.0.1:0").unwrap();
             std_listener.set_nonblocking(true).unwrap();
             let addr = std_listener.local_addr().unwrap();
-            let listener = PollEvented::new(std_listener).unwrap();
+            let listener = crate::net::register(std_listener).unwrap();
             let mut client = TcpStream::connect(addr).unwrap();
-            let stream = PollEvented::new(accept(&listener).await).unwrap();
+            let stream = crate::net::register(accept(&listener).await).unwrap();
             client.write_all(b"last words").unwrap();
             client.shutdown(std::net::Shutdown::Write).unwrap();
             // Let both reach the socket before the reader first looks.
@@ -366,7 +366,7 @@ mod tests {
         std_listener.set_nonblocking(true).unwrap();
         let listener = {
             let _enter = rt.enter();
-            PollEvented::new(std_listener).unwrap()
+            crate::net::register(std_listener).unwrap()
         };
         let waiting = rt.spawn(async move {
             listener
@@ -403,7 +403,7 @@ mod tests {
         let _enter = rt.enter();
         let std_listener = TcpListener::bind("127.0.0.1:0").unwrap();
         std_listener.set_nonblocking(true).unwrap();
-        let listener = PollEvented::new(std_listener).unwrap();
+        let listener = crate::net::register(std_listener).unwrap();
         let task = Arc::new(Noop);
         let waker = Waker::from(task.clone());
         let mut accept = Box::pin(listener.async_io(Direction::Read, |l| l.accept()));
@@ -426,7 +426,7 @@ mod tests {
     #[test]
     fn registering_outside_a_runtime_is_an_error() {
         let std_listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let err = PollEvented::new(std_listener).unwrap_err();
+        let err = crate::net::register(std_listener).unwrap_err();
         assert!(err.to_string().contains("outside of a runtime"), "{err}");
     }
 }

@@ -3,6 +3,7 @@
 
 use super::Registration;
 use super::scheduled_io::Direction;
+use crate::driver::OwnerRef;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
@@ -18,9 +19,10 @@ pub(crate) struct PollEvented<E: AsFd> {
 }
 
 impl<E: AsFd> PollEvented<E> {
-    /// Registers `io`, which must already be in non-blocking mode.
-    pub(crate) fn new(io: E) -> io::Result<PollEvented<E>> {
-        let registration = Registration::new(io.as_fd())?;
+    /// Registers `io`, which must already be in non-blocking mode, with the
+    /// reactor of the driver `owner` owns.
+    pub(crate) fn new(io: E, owner: OwnerRef) -> io::Result<PollEvented<E>> {
+        let registration = Registration::new(io.as_fd(), owner)?;
         Ok(PollEvented {
             io: Some(io),
             registration,

@@ -1,10 +1,9 @@
-//! `Registration`: a source registered with the current runtime's reactor,
-//! and the readiness loop every I/O operation runs.
+//! `Registration`: a source registered with a runtime's reactor, and the
+//! readiness loop every I/O operation runs.
 
 use super::scheduled_io::{Direction, IoWaiter, ReadyEvent, ScheduledIo};
 use super::shutdown_error;
-use crate::scheduler::context;
-use crate::scheduler;
+use crate::driver::OwnerRef;
 use crate::task::coop;
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -15,22 +14,16 @@ use std::task::{Context, Poll, ready};
 /// it needs the descriptor, which the registration does not own.
 pub(crate) struct Registration {
     /// Keeps the runtime's driver alive as long as the source is.
-    handle: scheduler::Handle,
+    owner: OwnerRef,
     key: usize,
     io: Arc<ScheduledIo>,
 }
 
 impl Registration {
-    /// Registers `fd` with the reactor of the runtime this thread is in.
-    pub(crate) fn new(fd: BorrowedFd<'_>) -> io::Result<Registration> {
-        let handle = context::with_current(Clone::clone).map_err(|missing| {
-            io::Error::other(format!(
-                "an I/O resource was {missing} (it must be created inside a runtime, whose \
-                 reactor will drive it)"
-            ))
-        })?;
-        let (key, io) = handle.driver().io.register(fd)?;
-        Ok(Registration { handle, key, io })
+    /// Registers `fd` with the reactor of the driver `owner` owns.
+    pub(crate) fn new(fd: BorrowedFd<'_>, owner: OwnerRef) -> io::Result<Registration> {
+        let (key, io) = owner.driver().io.register(fd)?;
+        Ok(Registration { owner, key, io })
     }
 
     /// Ready to try an operation in `direction`. Spends one unit of the
@@ -143,6 +136,6 @@ impl Registration {
     /// Removes the registration. `fd` is the registered descriptor, still
     /// open.
     pub(crate) fn deregister(&self, fd: BorrowedFd<'_>) -> io::Result<()> {
-        self.handle.driver().io.deregister(fd, self.key)
+        self.owner.driver().io.deregister(fd, self.key)
     }
 }

@@ -77,7 +77,7 @@ impl TcpListener {
 
     fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
-            io: PollEvented::new(listener)?,
+            io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),
         })
     }

@@ -127,7 +127,7 @@ impl UnixListener {
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
         listener.set_nonblocking(true)?;
         Ok(UnixListener {
-            io: PollEvented::new(listener)?,
+            io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),
         })
     }
