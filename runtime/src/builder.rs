@@ -1,10 +1,11 @@
 //! `Builder`: configures and starts a `Runtime`.
 
 use crate::blocking::{self, BlockingPool};
-use crate::debug::{DebugMode, SlowPoll, SlowPollCallback, print_to_stderr};
+use crate::debug::SlowPoll;
 use crate::driver::Driver;
 use crate::handle::Handle;
 use crate::runtime::{Runtime, Scheduler};
+use crate::scheduler::slow_poll::{DebugMode, SlowPollCallback, print_to_stderr};
 use crate::scheduler::{self, current_thread, multi_thread};
 use std::fmt;
 use std::io;

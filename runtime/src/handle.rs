@@ -200,7 +200,11 @@ impl Handle {
     /// assert_eq!(dump[0].id(), waiting.id());
     /// ```
     pub fn dump(&self) -> Vec<crate::debug::TaskInfo> {
-        self.inner.common().dump()
+        let mut tasks = Vec::new();
+        self.inner
+            .common()
+            .for_each_task(|header| tasks.push(crate::debug::TaskInfo::from_header(header)));
+        tasks
     }
 
     /// A snapshot of the runtime's counters. Reading them never stops a

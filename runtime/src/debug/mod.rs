@@ -28,21 +28,7 @@
 //! ```
 
 mod dump;
-mod slow_poll;
 
+pub use crate::scheduler::slow_poll::SlowPoll;
 pub use crate::task::waiting::WaitingOn;
 pub use dump::{TaskInfo, TaskState};
-pub use slow_poll::SlowPoll;
-pub(crate) use slow_poll::{DebugMode, SlowPollCallback, print_to_stderr};
-
-use crate::task::core::Header;
-
-/// Debug mode's report of a task that panicked with nobody to await it.
-pub(crate) fn report_unretrieved_panic(header: &Header) {
-    eprintln!(
-        "runtime (debug mode): task {} (spawned at {}) panicked and its result was never \
-         retrieved (its JoinHandle was dropped)",
-        header.id(),
-        header.location()
-    );
-}

@@ -8,8 +8,8 @@
 //! and what the task dump reads) and the shutdown flag. The run queues,
 //! the parking and the wake-up policy stay with each flavor.
 
+use super::slow_poll::DebugMode;
 use crate::blocking;
-use crate::debug::{DebugMode, TaskInfo};
 use crate::driver;
 use crate::loom::{AtomicBool, Mutex, Ordering};
 use crate::task::{self, Notified, Schedule};
@@ -94,7 +94,12 @@ impl Common {
     /// mode only.
     pub(crate) fn unretrieved_panic(&self, task: &task::core::Header) {
         if self.debug.is_some() {
-            crate::debug::report_unretrieved_panic(task);
+            eprintln!(
+                "runtime (debug mode): task {} (spawned at {}) panicked and its result was never \
+                 retrieved (its JoinHandle was dropped)",
+                task.id(),
+                task.location()
+            );
         }
     }
 
@@ -105,12 +110,10 @@ impl Common {
         }
     }
 
-    /// Every alive task (the task dump).
-    pub(crate) fn dump(&self) -> Vec<TaskInfo> {
-        let mut tasks = Vec::new();
-        self.owned
-            .for_each(|header| tasks.push(TaskInfo::from_header(header)));
-        tasks
+    /// Calls `f` with every alive task (for the task dump, which the debug
+    /// module builds).
+    pub(crate) fn for_each_task(&self, f: impl FnMut(&task::core::Header)) {
+        self.owned.for_each(f);
     }
 
     pub(crate) fn num_alive_tasks(&self) -> usize {

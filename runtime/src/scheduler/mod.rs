@@ -14,6 +14,7 @@ pub(crate) mod current_thread;
 pub(crate) mod multi_thread;
 pub(crate) mod park_thread;
 pub(crate) mod rand;
+pub(crate) mod slow_poll;
 
 pub(crate) use common::{Common, Config};
 

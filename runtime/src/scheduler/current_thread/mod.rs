@@ -23,10 +23,10 @@ pub(crate) use self::core::Context;
 
 use self::core::Core;
 use crate::blocking;
-use crate::debug::DebugMode;
 use crate::driver::{self, Driver};
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, Ordering, fence};
 use crate::scheduler::context;
+use crate::scheduler::slow_poll::DebugMode;
 use crate::scheduler::{self, Common, Config, park_thread};
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::VecDeque;
