@@ -193,5 +193,5 @@ pub(crate) use loom::future::block_on;
 /// See the loom variant.
 #[cfg(all(test, not(loom)))]
 pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    crate::scheduler::park_thread::block_on(future)
+    futures_lite::future::block_on(future)
 }
