@@ -554,39 +554,6 @@ mod models {
         });
     }
 
-    /// A child pushed into the slot of a finished one while a waker of the
-    /// old child fires late, from another thread, and a third thread makes
-    /// the new child ready: the new child is polled (no lost wake-up: loom
-    /// would report the parent blocked forever) and gives its output once,
-    /// the stale wake costing at most a spurious poll (see "Reused slots").
-    /// Three threads: its loom exploration is long (not yet run to the end).
-    #[test]
-    fn loom_push_into_a_reused_slot_while_a_stale_waker_fires() {
-        crate::loom::model(|| {
-            let old = Gate::new();
-            let mut set = FutureSet::new([old.child(0)]);
-            let noop = Waker::noop();
-            assert!(
-                set.poll_next(&mut std::task::Context::from_waker(noop))
-                    .is_pending()
-            );
-            let stale = old.0.lock().waker.clone().unwrap();
-            old.open();
-            assert_eq!(drain(&mut set), [0]);
-            let new = Gate::new();
-            let late = thread::spawn(move || stale.wake());
-            assert_eq!(set.push(new.child(0)), 0, "the finished slot is reused");
-            let opener = {
-                let new = new.clone();
-                thread::spawn(move || new.open())
-            };
-            assert_eq!(drain(&mut set), [0]);
-            late.join().unwrap();
-            opener.join().unwrap();
-            assert_eq!(new.0.lock().ready_polls, 1, "its output exactly once");
-        });
-    }
-
     /// One child woken twice, from two threads, while the parent polls: two
     /// concurrent wakes queue it once (the `queued` flag), and neither wake
     /// is lost.
