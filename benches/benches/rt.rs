@@ -19,7 +19,6 @@ const YIELDS: usize = 200;
 const CHAIN_DEPTH: usize = 10_000;
 const PAIRS: usize = 1_000;
 const ROUND_TRIPS: usize = 100;
-const TASK_SET: usize = 10_000;
 
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
     group.sample_size(20);
@@ -331,58 +330,12 @@ fn ping_pong(c: &mut Criterion) {
     group.finish();
 }
 
-/// A task set (asyncio's `set()` of tasks drained with
-/// `asyncio.wait(..., FIRST_COMPLETED)`): spawn `TASK_SET` tasks into it and
-/// take each result with `join_next`, beside tokio's `JoinSet`.
-fn task_set(c: &mut Criterion) {
-    let mut group = c.benchmark_group("task_set");
-    configure(&mut group);
-    let rt = ours();
-    group.bench_function("runtime", |b| {
-        b.iter(|| {
-            rt.block_on(rt.spawn(async {
-                let mut set = runtime::task::TaskSet::new();
-                for i in 0..TASK_SET {
-                    set.spawn(async move { i });
-                }
-                let mut sum = 0;
-                while let Some(result) = set.join_next().await {
-                    sum += result.unwrap();
-                }
-                assert_eq!(sum, TASK_SET * (TASK_SET - 1) / 2);
-            }))
-            .unwrap()
-        })
-    });
-    drop(rt);
-    let rt = tokio();
-    group.bench_function("tokio", |b| {
-        b.iter(|| {
-            rt.block_on(rt.spawn(async {
-                let mut set = tokio::task::JoinSet::new();
-                for i in 0..TASK_SET {
-                    set.spawn(async move { i });
-                }
-                let mut sum = 0;
-                while let Some(result) = set.join_next().await {
-                    sum += result.unwrap();
-                }
-                assert_eq!(sum, TASK_SET * (TASK_SET - 1) / 2);
-            }))
-            .unwrap()
-        })
-    });
-    drop(rt);
-    group.finish();
-}
-
 criterion_group!(
     benches,
     spawn_many,
     spawn_remote,
     yield_many,
     chained_spawn,
-    ping_pong,
-    task_set
+    ping_pong
 );
 criterion_main!(benches);

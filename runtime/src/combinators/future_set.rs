@@ -7,20 +7,8 @@
 //! its index (once: a flag per child) and wakes the parent task, and the
 //! parent polls only the queued children. That is what
 //! `futures::stream::FuturesUnordered` does, reduced to what `gather`,
-//! `as_completed`, `wait`, `TaskGroup` and `TaskSet` need: children are
-//! indexed by position. Only `Unpin` children may be added once polling
-//! started (`push`, for `TaskSet`): they go into the slot of a finished
-//! child when there is one, so a long-lived set holds as many slots as it
-//! ever had children alive at once, however many it has seen.
-//!
-//! # Reused slots
-//!
-//! A slot keeps its waker state (`ChildWaker`) when its child finishes, and
-//! the next child pushed into it uses the same one: the index it queues is
-//! the slot's, whoever is in it. A waker of the old child that fires late
-//! thus at worst queues the slot once more, and its new child is polled once
-//! for nothing (a free slot queued is skipped). A pushed child is queued
-//! unless its slot already is (then it is polled when that entry is taken).
+//! `as_completed`, `wait` and `TaskGroup` need: children are indexed by
+//! position and never added once polling started.
 //!
 //! # Pinning
 //!
@@ -113,8 +101,6 @@ pub(crate) struct FutureSet<F> {
     /// Indexes taken from `ready` and not polled yet.
     batch: Vec<usize>,
     pending: usize,
-    /// Slots whose child finished or was taken out, for `push` to reuse.
-    free: Vec<usize>,
 }
 
 // Moving a `FutureSet` never moves its children (see "Pinning"), and no
@@ -151,7 +137,6 @@ impl<F: Future> FutureSet<F> {
             shared,
             batch: Vec::new(),
             pending,
-            free: Vec::new(),
         }
     }
 
@@ -202,7 +187,6 @@ impl<F: Future> FutureSet<F> {
             let future = unsafe { Pin::new_unchecked(future) };
             if let Poll::Ready(output) = future.poll(&mut child_cx) {
                 child.future = None;
-                self.free.push(index);
                 self.pending -= 1;
                 if self.pending == 0 {
                     self.release_parent();
@@ -215,64 +199,15 @@ impl<F: Future> FutureSet<F> {
 }
 
 impl<F: Future + Unpin> FutureSet<F> {
-    /// Adds a child, in the slot of a finished one if there is one (see
-    /// "Reused slots"); gives its index. It is polled at the next
-    /// `poll_next`.
-    pub(crate) fn push(&mut self, future: F) -> usize {
-        self.pending += 1;
-        if let Some(index) = self.free.pop() {
-            let child = &mut self.children[index];
-            debug_assert!(child.future.is_none());
-            child.future = Some(future);
-            if !child.state.queued.swap(true, Ordering::AcqRel) {
-                self.shared.ready.lock().push(index);
-            }
-            return index;
-        }
-        let index = self.children.len();
-        let state = Arc::new(ChildWaker {
-            index,
-            queued: AtomicBool::new(true),
-            shared: self.shared.clone(),
-        });
-        self.children.push(Child {
-            future: Some(future),
-            waker: Waker::from(state.clone()),
-            state,
-        });
-        self.shared.ready.lock().push(index);
-        index
-    }
-
     /// The unfinished children, in index order, leaving the set empty.
     pub(crate) fn take_pending(&mut self) -> Vec<(usize, F)> {
         self.pending = 0;
         self.release_parent();
-        let taken: Vec<(usize, F)> = self
-            .children
+        self.children
             .iter_mut()
             .enumerate()
             .filter_map(|(i, c)| c.future.take().map(|f| (i, f)))
-            .collect();
-        self.free.extend(taken.iter().map(|(i, _)| *i));
-        taken
-    }
-
-    /// Slots held (live children plus free slots): what the set's memory
-    /// grows with. Never more than the most children alive at once.
-    #[cfg(test)]
-    pub(crate) fn slots(&self) -> usize {
-        self.children.len()
-    }
-
-    /// The set's buffers' capacities, largest first: slots, ready queue,
-    /// batch, free list. For tests that check a long-lived set stays flat.
-    pub(crate) fn capacity(&self) -> usize {
-        self.children
-            .capacity()
-            .max(self.shared.ready.lock().capacity())
-            .max(self.batch.capacity())
-            .max(self.free.capacity())
+            .collect()
     }
 
     /// Mutable access to each unfinished child.
@@ -376,55 +311,6 @@ mod tests {
         // Returns Pending after one poll of the child instead of looping.
         assert!(set.poll_next(&mut cx).is_pending());
         assert!(set.poll_next(&mut cx).is_pending());
-    }
-
-    #[test]
-    fn pushed_children_reuse_finished_slots() {
-        let mut set = FutureSet::new(Vec::<std::future::Ready<usize>>::new());
-        let mut cx = Context::from_waker(Waker::noop());
-        for round in 0..100 {
-            for i in 0..4 {
-                set.push(std::future::ready(round * 10 + i));
-            }
-            let mut got = Vec::new();
-            while let Poll::Ready(Some((_, v))) = set.poll_next(&mut cx) {
-                got.push(v);
-            }
-            got.sort_unstable();
-            assert_eq!(got, (0..4).map(|i| round * 10 + i).collect::<Vec<_>>());
-            assert_eq!(set.pending(), 0);
-        }
-        assert_eq!(set.slots(), 4, "slots are reused");
-        assert!(set.capacity() <= 8);
-    }
-
-    #[test]
-    fn a_stale_wake_of_a_reused_slot_is_harmless() {
-        let polls = Arc::new(AtomicUsize::new(0));
-        let waker = Arc::new(std::sync::Mutex::new(None));
-        let mut set = FutureSet::new(Vec::<ReadyAfter>::new());
-        let mut cx = Context::from_waker(Waker::noop());
-        set.push(ReadyAfter {
-            left: 0,
-            polls: polls.clone(),
-            waker: waker.clone(),
-        });
-        assert!(matches!(set.poll_next(&mut cx), Poll::Ready(Some((0, 7)))));
-        // The new child takes slot 0; its first poll leaves a waker.
-        set.push(ReadyAfter {
-            left: 2,
-            polls: polls.clone(),
-            waker: waker.clone(),
-        });
-        assert!(set.poll_next(&mut cx).is_pending());
-        let stale = waker.lock().unwrap().take().unwrap();
-        stale.wake_by_ref();
-        stale.wake();
-        assert!(set.poll_next(&mut cx).is_pending());
-        waker.lock().unwrap().take().unwrap().wake();
-        assert!(matches!(set.poll_next(&mut cx), Poll::Ready(Some((0, 7)))));
-        assert_eq!(polls.load(Ordering::SeqCst), 4);
-        assert!(matches!(set.poll_next(&mut cx), Poll::Ready(None)));
     }
 
     #[test]

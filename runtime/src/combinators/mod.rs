@@ -1,5 +1,5 @@
 //! Composing tasks and futures the asyncio way: `gather`, `as_completed`,
-//! `wait`, `TaskGroup`, `TaskSet`.
+//! `wait`, `TaskGroup`.
 //!
 //! All of them run their futures concurrently *inside the awaiting task*
 //! (spawn first to run them in parallel on several workers) and share one
@@ -11,7 +11,6 @@ mod gather;
 mod maybe_done;
 mod task_group;
 mod task_group_error;
-mod task_set;
 mod wait;
 
 pub use as_completed::{AsCompleted, as_completed};
@@ -19,5 +18,4 @@ pub use gather::{Gather, TryGather, gather, try_gather};
 pub use maybe_done::{MaybeDone, TryMaybeDone};
 pub use task_group::{Join, TaskGroup};
 pub use task_group_error::TaskGroupError;
-pub use task_set::TaskSet;
 pub use wait::{ReturnWhen, Wait, WaitOutput, WaitTimeout, wait, wait_timeout};
