@@ -38,6 +38,8 @@ mod waker;
 mod yield_now;
 
 #[cfg(test)]
+pub(crate) mod mock;
+#[cfg(test)]
 mod tests;
 
 pub use crate::combinators::{

@@ -255,56 +255,11 @@ impl<T, E> fmt::Debug for Join<T, E> {
 mod models {
     use super::TaskGroup;
     use crate::loom::{Arc, AtomicUsize, Mutex, Ordering, thread};
-    use crate::task::list::OwnedTasks;
-    use crate::task::{JoinHandle, Notified, Schedule, Task, TaskId, TaskMeta};
-    use std::collections::VecDeque;
+    use crate::task::mock::{Counted, Mock, bind, mock};
+    use crate::task::{JoinHandle, TaskId};
     use std::future::{Future, poll_fn};
     use std::pin::Pin;
     use std::task::{Context, Poll, Waker};
-
-    struct Mock {
-        queue: Mutex<VecDeque<Notified<Arc<Mock>>>>,
-        owned: OwnedTasks,
-    }
-
-    impl Schedule for Arc<Mock> {
-        fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
-            self.owned.remove(task)
-        }
-
-        fn schedule(&self, task: Notified<Self>) {
-            self.queue.lock().push_back(task);
-        }
-    }
-
-    impl Mock {
-        fn new() -> Arc<Mock> {
-            Arc::new(Mock {
-                queue: Mutex::new(VecDeque::new()),
-                owned: OwnedTasks::new(1),
-            })
-        }
-
-        /// Runs queued tasks until the queue is empty.
-        fn run_queue(&self) {
-            loop {
-                let task = self.queue.lock().pop_front();
-                match task {
-                    Some(task) => task.run(),
-                    None => return,
-                }
-            }
-        }
-    }
-
-    /// Counts the drops of what it is part of.
-    struct Counted(Arc<AtomicUsize>);
-
-    impl Drop for Counted {
-        fn drop(&mut self) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
 
     /// What the test keeps of a gated task.
     struct Probe {
@@ -356,8 +311,8 @@ mod models {
                 })
             })
         };
-        let (join, notified) = sched.owned.bind(future, sched.clone(), TaskMeta::here());
-        sched.schedule(notified.unwrap());
+        let (join, notified) = bind(sched, future);
+        sched.push(notified);
         let probe = Probe {
             id: join.id(),
             gate,
@@ -425,7 +380,7 @@ mod models {
     #[test]
     fn loom_abort_all_races_with_completion() {
         crate::loom::model(|| {
-            let sched = Mock::new();
+            let sched = mock();
             let (handle, probe) = spawn_gated(&sched, None);
             sched.run_queue(); // first poll: pending at the gate
             let group = group_of(vec![handle]);
@@ -490,7 +445,7 @@ mod models {
     #[test]
     fn loom_first_failure_cancels_a_sibling_that_is_completing() {
         crate::loom::model(|| {
-            let sched = Mock::new();
+            let sched = mock();
             let (failing, first) = spawn_gated(&sched, Some(7));
             let (sibling, second) = spawn_gated(&sched, None);
             first.open(); // fails on its first poll
@@ -504,7 +459,7 @@ mod models {
                     sched.run_queue();
                 })
             };
-            let error = join(&sched, group).err().expect("the group failed");
+            let error = join(&sched, group).expect_err("the group failed");
             worker.join().unwrap();
             assert_eq!(error.task_id(), first.id);
             assert_eq!(error.error(), Some(&7));
