@@ -1,28 +1,21 @@
 //! The `Schedule` of blocking tasks: they are in no owned list and never
 //! rescheduled (their future completes on its first poll).
 
-use crate::driver::{self, time::AutoAdvanceGuard};
+use crate::driver::time::AutoAdvanceGuard;
 use crate::scheduler;
 use crate::task::{Notified, Schedule, Task};
 
 pub(crate) struct BlockingSchedule {
     /// On a runtime with a paused clock: holds auto-advance back until the
     /// task has completed and woken its `JoinHandle` (or was dropped unrun).
-    auto_advance: Option<AutoAdvanceGuard<scheduler::Handle>>,
+    auto_advance: Option<AutoAdvanceGuard>,
 }
 
 impl BlockingSchedule {
     pub(crate) fn new(handle: &scheduler::Handle) -> BlockingSchedule {
         BlockingSchedule {
-            auto_advance: AutoAdvanceGuard::new(handle.clone()),
+            auto_advance: AutoAdvanceGuard::new(handle.driver(), || handle.driver_owner()),
         }
-    }
-}
-
-/// The runtime's handle keeps its driver alive (what the guard needs).
-impl AsRef<driver::Handle> for scheduler::Handle {
-    fn as_ref(&self) -> &driver::Handle {
-        self.driver()
     }
 }
 

@@ -40,15 +40,13 @@ pub(crate) struct Handle {
 /// with the driver (`io::Registration`) hold one, so the driver outlives
 /// them; the driver knows its owner only through this trait, and whoever
 /// registers a resource hands it in (the API level looks up the current
-/// runtime, never the driver). (Under loom and Miri nothing registers.)
-#[cfg(not(any(loom, miri)))]
+/// runtime, never the driver).
 pub(crate) trait Owner: Send + Sync + 'static {
     fn driver(&self) -> &Handle;
 }
 
 /// A counted reference to a driver's owner (a clone of the scheduler's own
 /// `Arc`, so no allocation of its own).
-#[cfg(not(any(loom, miri)))]
 pub(crate) type OwnerRef = std::sync::Arc<dyn Owner>;
 
 impl Driver {

@@ -80,7 +80,6 @@ impl Handle {
 
     /// The scheduler as its driver's owner: what an I/O resource holds to
     /// keep the driver alive (a clone of this runtime's `Arc`).
-    #[cfg(not(any(loom, miri)))]
     pub(crate) fn driver_owner(&self) -> driver::OwnerRef {
         match self {
             Handle::MultiThread(h) => h.clone(),
@@ -95,14 +94,12 @@ impl Handle {
     }
 }
 
-#[cfg(not(any(loom, miri)))]
 impl driver::Owner for multi_thread::Handle {
     fn driver(&self) -> &driver::Handle {
         &self.common.driver
     }
 }
 
-#[cfg(not(any(loom, miri)))]
 impl driver::Owner for current_thread::Handle {
     fn driver(&self) -> &driver::Handle {
         &self.common.driver

@@ -1,7 +1,7 @@
 //! Holding a paused clock's auto-advance back while work that may still
 //! wake a task is in flight elsewhere (a `spawn_blocking` closure).
 
-use crate::driver;
+use crate::driver::{self, OwnerRef};
 use crate::loom::{AtomicBool, Ordering};
 
 /// While unreleased, auto-advance of a paused clock waits: the work the
@@ -10,23 +10,26 @@ use crate::loom::{AtomicBool, Ordering};
 /// is done (for a blocking task: completed and its `JoinHandle` woken, so
 /// the loop sees the woken task before it may advance), or when dropped.
 ///
-/// `H` is whatever keeps the driver alive (the runtime's handle); the guard
-/// only reaches the driver through it.
-pub(crate) struct AutoAdvanceGuard<H: AsRef<driver::Handle>> {
-    owner: H,
+/// It reaches the driver through the driver's owner, which it keeps alive.
+pub(crate) struct AutoAdvanceGuard {
+    owner: OwnerRef,
     released: AtomicBool,
 }
 
-impl<H: AsRef<driver::Handle>> AutoAdvanceGuard<H> {
-    /// A guard if `owner`'s clock is paused.
-    pub(crate) fn new(owner: H) -> Option<AutoAdvanceGuard<H>> {
-        let time = &owner.as_ref().time;
+impl AutoAdvanceGuard {
+    /// A guard if `driver`'s clock is paused; `owner` (called only then,
+    /// so an unpaused runtime pays nothing) is what keeps `driver` alive.
+    pub(crate) fn new(
+        driver: &driver::Handle,
+        owner: impl FnOnce() -> OwnerRef,
+    ) -> Option<AutoAdvanceGuard> {
+        let time = &driver.time;
         if !time.is_paused() {
             return None;
         }
         time.inhibit_auto_advance();
         Some(AutoAdvanceGuard {
-            owner,
+            owner: owner(),
             released: AtomicBool::new(false),
         })
     }
@@ -36,7 +39,7 @@ impl<H: AsRef<driver::Handle>> AutoAdvanceGuard<H> {
         if self.released.swap(true, Ordering::AcqRel) {
             return;
         }
-        let driver = self.owner.as_ref();
+        let driver = self.owner.driver();
         if driver.time.allow_auto_advance() {
             // The loop may be blocked for the virtual time left: wake it so
             // it auto-advances now.
@@ -45,7 +48,7 @@ impl<H: AsRef<driver::Handle>> AutoAdvanceGuard<H> {
     }
 }
 
-impl<H: AsRef<driver::Handle>> Drop for AutoAdvanceGuard<H> {
+impl Drop for AutoAdvanceGuard {
     fn drop(&mut self) {
         self.release();
     }
