@@ -288,11 +288,14 @@ impl<T> JoinSet<T> {
     /// # runtime::run(async {
     /// let mut set = runtime::task::JoinSet::new();
     /// set.spawn(async { 3 });
-    /// assert!(set.try_join_next().is_none() || set.is_empty());
-    /// while set.try_join_next().is_none() {
+    /// let reaped = loop {
+    ///     if let Some(result) = set.try_join_next() {
+    ///         break result.unwrap();
+    ///     }
     ///     runtime::yield_now().await; // let it run
-    /// }
-    /// assert!(set.is_empty());
+    /// };
+    /// assert_eq!(reaped, 3);
+    /// assert!(set.is_empty() && set.try_join_next().is_none());
     /// # });
     /// ```
     pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
