@@ -61,8 +61,9 @@
 //! futures ecosystem) plugs in. Readiness is tracked per direction and
 //! several tasks may wait on one socket at the same time.
 //!
-//! Writes use `send(MSG_NOSIGNAL)`: writing to a peer that has gone away is
-//! an `io::Error` (`BrokenPipe` or `ConnectionReset`), never a `SIGPIPE`.
+//! Writes use `send(MSG_NOSIGNAL)` (on macOS and the BSDs, sockets carry
+//! `SO_NOSIGPIPE` instead): writing to a peer that has gone away is an
+//! `io::Error` (`BrokenPipe` or `ConnectionReset`), never a `SIGPIPE`.
 //!
 //! [`AsyncReadExt::read`]: crate::io::AsyncReadExt::read
 //! [`AsyncRead`]: crate::io::AsyncRead

@@ -66,7 +66,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        socket.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&socket)?;
         Ok(UdpSocket {
             io: crate::net::register(socket)?,
         })

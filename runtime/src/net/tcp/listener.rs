@@ -5,7 +5,7 @@ use crate::driver::io::{Direction, PollEvented};
 use crate::net::addr::{ToSocketAddrs, each_addr};
 use crate::net::backoff::AcceptBackoff;
 use crate::net::sys;
-use socket2::{Domain, Socket, Type};
+use socket2::Domain;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
@@ -62,11 +62,7 @@ impl TcpListener {
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
-        let socket = Socket::new(
-            Domain::for_address(addr),
-            Type::STREAM.nonblocking(),
-            Some(socket2::Protocol::TCP),
-        )?;
+        let socket = sys::stream_socket(Domain::for_address(addr))?;
         socket.set_reuse_address(true)?;
         socket.bind(&addr.into()).map_err(|err| {
             io::Error::new(err.kind(), format!("could not bind to {addr}: {err}"))
@@ -161,7 +157,7 @@ impl TcpListener {
     /// assert!(runtime::net::TcpListener::from_std(outside).is_err());
     /// ```
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        listener.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&listener)?;
         TcpListener::new(listener)
     }
 

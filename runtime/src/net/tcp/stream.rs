@@ -102,7 +102,7 @@ impl TcpStream {
     /// });
     /// ```
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        stream.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&stream)?;
         TcpStream::from_nonblocking(stream)
     }
 

@@ -94,7 +94,7 @@ impl UnixStream {
     /// });
     /// ```
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        stream.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&stream)?;
         UnixStream::from_nonblocking(stream)
     }
 
