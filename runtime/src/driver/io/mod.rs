@@ -212,13 +212,14 @@ impl Handle {
         let deleted = self.poller.delete(fd);
         let mut registry = self.registry.lock();
         let slot = key & 0xffff_ffff;
-        if let Some(entry) = registry.slots.get_mut(slot) {
-            if entry.io.is_some() && entry.generation == (key >> 32) as u32 {
-                entry.io = None;
-                entry.generation = entry.generation.wrapping_add(1) & GENERATION_MASK;
-                registry.free.push(slot as u32);
-                self.registered.fetch_sub(1, Ordering::Relaxed);
-            }
+        if let Some(entry) = registry.slots.get_mut(slot)
+            && entry.io.is_some()
+            && entry.generation == (key >> 32) as u32
+        {
+            entry.io = None;
+            entry.generation = entry.generation.wrapping_add(1) & GENERATION_MASK;
+            registry.free.push(slot as u32);
+            self.registered.fetch_sub(1, Ordering::Relaxed);
         }
         // After shutdown the poller may be gone already; nothing to undo.
         if registry.is_shutdown {

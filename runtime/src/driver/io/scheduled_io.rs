@@ -214,10 +214,10 @@ impl List {
         cursor.polled = Some(budget - n);
         // Slots: each visited once per wake.
         while cursor.slot < self.slots.len() && batch.room() > 0 {
-            if let Slot::Owned(waker) = &mut self.slots[cursor.slot] {
-                if let Some(waker) = waker.take() {
-                    batch.push(waker);
-                }
+            if let Slot::Owned(waker) = &mut self.slots[cursor.slot]
+                && let Some(waker) = waker.take()
+            {
+                batch.push(waker);
             }
             cursor.slot += 1;
         }
