@@ -35,6 +35,7 @@
 //! | `writer.close()`; `await writer.wait_closed()` | [`AsyncWriteExt::close`] |
 //! | (buffered writer) | [`BufWriter`] + [`AsyncWriteExt::flush`] |
 //! | `shutil.copyfileobj` | [`copy`] |
+//! | `loop.add_reader(fd, cb)` / `add_writer` / `remove_reader` | [`AsyncFd::readable`] / [`writable`](AsyncFd::writable) / [`into_inner`](AsyncFd::into_inner) |
 //!
 //! `read_line`, `read_until` and `lines` buffer a line however long it
 //! is: on a socket, where the peer decides how long a line is, use the
@@ -56,7 +57,14 @@
 //! });
 //! ```
 
+#[cfg(not(any(loom, miri)))]
+mod async_fd;
+mod interest;
 mod limit;
+
+#[cfg(not(any(loom, miri)))]
+pub use async_fd::{AsyncFd, AsyncFdReadyGuard, TryIoError};
+pub use interest::Interest;
 
 pub use limit::{
     AsyncBufReadLimitExt, DEFAULT_LIMIT, LimitOverrun, LinesLimited, ReadLineLimited,

@@ -28,6 +28,9 @@
 //! `pub(crate) use` below. A whole subsystem that only exists on one OS is
 //! gated where its module is declared, never inside it.
 
+// Under loom and Miri there is no `net` (see lib.rs): only the clock is used.
+#![cfg_attr(any(loom, miri), allow(dead_code, unused_imports))]
+
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux;
 #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -377,7 +377,8 @@ impl ScheduledIo {
         }
     }
 
-    fn ready_now(&self, direction: Direction) -> Option<ReadyEvent> {
+    /// The readiness in `direction` now, if any (no waker registered).
+    pub(crate) fn ready_now(&self, direction: Direction) -> Option<ReadyEvent> {
         let curr = self.readiness.load(Ordering::Acquire);
         let ready = curr & direction.mask();
         (ready != 0).then_some(ReadyEvent {

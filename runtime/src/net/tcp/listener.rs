@@ -71,7 +71,8 @@ impl TcpListener {
         TcpListener::new(socket.into())
     }
 
-    fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+    /// Registers a listener that is already listening and non-blocking.
+    pub(super) fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
             io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),
