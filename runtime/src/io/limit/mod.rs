@@ -37,11 +37,15 @@
 //! the rule is one, and the remaining bytes are never handed out as if they
 //! were a line of their own.
 
+mod future;
+mod lines;
+
+pub use future::{ReadLineLimited, ReadUntilLimited, SkipUntil};
+pub use lines::LinesLimited;
+
 use crate::io::AsyncBufRead;
-use crate::stream::Stream;
 use std::error::Error;
 use std::fmt;
-use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -327,220 +331,11 @@ fn assert_limit(limit: usize) {
     );
 }
 
-/// Future of [`AsyncBufReadLimitExt::read_until_limited`].
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadUntilLimited<'a, R: ?Sized> {
-    reader: &'a mut R,
-    byte: u8,
-    buf: &'a mut Vec<u8>,
-    start_len: usize,
-    limit: usize,
-}
-
-impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadUntilLimited<'_, R> {
-    type Output = io::Result<usize>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        let (byte, start_len, limit) = (this.byte, this.start_len, this.limit);
-        poll_read_until_limited(Pin::new(this.reader), cx, byte, this.buf, start_len, limit)
-    }
-}
-
-/// Future of [`AsyncBufReadLimitExt::read_line_limited`].
-///
-/// Holds the caller's bytes while it runs (a `String` may not hold half a
-/// character) and gives them back when it finishes or is dropped.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadLineLimited<'a, R: ?Sized> {
-    reader: &'a mut R,
-    buf: &'a mut String,
-    /// The caller's string as bytes, with the line appended as it arrives.
-    bytes: Vec<u8>,
-    start_len: usize,
-    limit: usize,
-    /// The string was handed back.
-    done: bool,
-}
-
-impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadLineLimited<'_, R> {
-    type Output = io::Result<usize>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        let (start_len, limit) = (this.start_len, this.limit);
-        let read = ready!(poll_read_until_limited(
-            Pin::new(&mut *this.reader),
-            cx,
-            b'\n',
-            &mut this.bytes,
-            start_len,
-            limit
-        ));
-        this.done = true;
-        let bytes = std::mem::take(&mut this.bytes);
-        Poll::Ready(match read {
-            Ok(n) => match String::from_utf8(bytes) {
-                Ok(line) => {
-                    *this.buf = line;
-                    Ok(n)
-                }
-                Err(err) => {
-                    *this.buf = prefix(err.into_bytes(), start_len);
-                    Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "stream did not contain valid UTF-8",
-                    ))
-                }
-            },
-            Err(err) => {
-                *this.buf = prefix(bytes, start_len);
-                Err(err)
-            }
-        })
-    }
-}
-
-/// The caller's string back from its bytes with a line appended.
-fn prefix(mut bytes: Vec<u8>, start_len: usize) -> String {
-    bytes.truncate(start_len);
-    String::from_utf8(bytes).expect("the first start_len bytes came from a String")
-}
-
-impl<R: ?Sized> Drop for ReadLineLimited<'_, R> {
-    fn drop(&mut self) {
-        if !self.done {
-            // Cancelled: the caller's string as it was.
-            *self.buf = prefix(std::mem::take(&mut self.bytes), self.start_len);
-        }
-    }
-}
-
-/// Future of [`AsyncBufReadLimitExt::skip_until`].
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct SkipUntil<'a, R: ?Sized> {
-    reader: &'a mut R,
-    byte: u8,
-    skipped: usize,
-}
-
-impl<R: AsyncBufRead + Unpin + ?Sized> Future for SkipUntil<'_, R> {
-    type Output = io::Result<usize>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        poll_skip_until(Pin::new(this.reader), cx, this.byte, &mut this.skipped)
-    }
-}
-
-/// The stream of [`AsyncBufReadLimitExt::lines_limited`]: asyncio's
-/// `async for line in reader`, bounded. Named so a struct can hold one.
-///
-/// ```
-/// use runtime::io::{AsyncBufReadLimitExt, BufReader, DEFAULT_LIMIT, LinesLimited};
-/// use runtime::net::UnixStream;
-/// use runtime::stream::StreamExt;
-///
-/// struct Client {
-///     lines: LinesLimited<BufReader<UnixStream>>,
-/// }
-///
-/// runtime::run(async {
-///     let (mut a, b) = UnixStream::pair().unwrap();
-///     runtime::io::AsyncWriteExt::write_all(&mut a, b"hello\r\n").await.unwrap();
-///     let mut client = Client { lines: BufReader::new(b).lines_limited(DEFAULT_LIMIT) };
-///     assert_eq!(client.lines.next().await.unwrap().unwrap(), "hello");
-/// });
-/// ```
-#[derive(Debug)]
-#[must_use = "streams do nothing unless polled"]
-pub struct LinesLimited<R> {
-    reader: R,
-    line: Vec<u8>,
-    limit: usize,
-    /// After an overrun: the rest of the long line is still to drop.
-    skipping: bool,
-    skipped: usize,
-}
-
-impl<R> LinesLimited<R> {
-    fn new(reader: R, limit: usize) -> LinesLimited<R> {
-        LinesLimited {
-            reader,
-            line: Vec::new(),
-            limit,
-            skipping: false,
-            skipped: 0,
-        }
-    }
-
-    /// The reader, to use it again after the lines.
-    ///
-    /// ```
-    /// use runtime::io::AsyncBufReadLimitExt;
-    /// let lines = (&b"rest"[..]).lines_limited(8);
-    /// assert_eq!(lines.into_inner(), b"rest");
-    /// ```
-    pub fn into_inner(self) -> R {
-        self.reader
-    }
-}
-
-impl<R: AsyncBufRead + Unpin> Stream for LinesLimited<R> {
-    type Item = io::Result<String>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        if this.skipping {
-            ready!(poll_skip_until(
-                Pin::new(&mut this.reader),
-                cx,
-                b'\n',
-                &mut this.skipped
-            ))?;
-            this.skipping = false;
-        }
-        let read = ready!(poll_read_until_limited(
-            Pin::new(&mut this.reader),
-            cx,
-            b'\n',
-            &mut this.line,
-            0,
-            this.limit
-        ));
-        match read {
-            Ok(0) => Poll::Ready(None),
-            Ok(_) => {
-                let mut line = std::mem::take(&mut this.line);
-                if line.last() == Some(&b'\n') {
-                    line.pop();
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                }
-                Poll::Ready(Some(String::from_utf8(line).map_err(|_| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "stream did not contain valid UTF-8",
-                    )
-                })))
-            }
-            Err(err) => {
-                this.skipping = LimitOverrun::from_io(&err).is_some();
-                Poll::Ready(Some(Err(err)))
-            }
-        }
-    }
-}
-
 /// Appends to `buf` up to and including `delim` (or to end of stream),
 /// unless the line (the bytes from `start_len` on) would pass `limit`:
 /// then truncates `buf` back to `start_len` and fails with a
 /// [`LimitOverrun`], leaving the rest of the line unread.
-fn poll_read_until_limited<R: AsyncBufRead + ?Sized>(
+pub(super) fn poll_read_until_limited<R: AsyncBufRead + ?Sized>(
     mut reader: Pin<&mut R>,
     cx: &mut Context<'_>,
     delim: u8,
@@ -593,7 +388,7 @@ fn reserve_bounded(buf: &mut Vec<u8>, additional: usize, max_len: usize) {
 
 /// Consumes up to and including `delim` (or to end of stream); returns
 /// (and resets) the running count in `skipped`.
-fn poll_skip_until<R: AsyncBufRead + ?Sized>(
+pub(super) fn poll_skip_until<R: AsyncBufRead + ?Sized>(
     mut reader: Pin<&mut R>,
     cx: &mut Context<'_>,
     delim: u8,
