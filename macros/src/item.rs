@@ -58,13 +58,13 @@ impl AsyncFn {
             };
             errors.push(syn::Error::new_spanned(&self.sig.inputs, msg));
         }
-        if kind == Kind::Test {
-            if let Some(attr) = self.test_attr() {
-                errors.push(syn::Error::new_spanned(
-                    attr,
-                    "second test attribute: #[runtime::test] already adds `#[test]`; remove this one",
-                ));
-            }
+        if kind == Kind::Test
+            && let Some(attr) = self.test_attr()
+        {
+            errors.push(syn::Error::new_spanned(
+                attr,
+                "second test attribute: #[runtime::test] already adds `#[test]`; remove this one",
+            ));
         }
         match combine(errors) {
             Some(error) => Err(error),

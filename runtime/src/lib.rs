@@ -83,6 +83,7 @@ mod scheduler;
 pub mod signal;
 mod spawn;
 pub mod stream;
+mod sys;
 pub mod task;
 pub mod time;
 mod trace;

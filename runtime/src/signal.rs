@@ -131,8 +131,8 @@ fn globals() -> io::Result<&'static Globals> {
         .get_or_init(|| {
             let make = || -> io::Result<Globals> {
                 let (sender, receiver) = UnixStream::pair()?;
-                sender.set_nonblocking(true)?;
-                receiver.set_nonblocking(true)?;
+                crate::sys::adopt_socket(&sender)?;
+                crate::sys::adopt_socket(&receiver)?;
                 Ok(Globals {
                     sender,
                     receiver,
@@ -172,7 +172,7 @@ impl Globals {
                             fd,
                             [1u8].as_ptr().cast(),
                             1,
-                            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+                            libc::MSG_DONTWAIT | crate::sys::SEND_FLAGS,
                         );
                     }
                 };

@@ -199,12 +199,11 @@ pin_project! {
             // `poll`).
             let cancelled = unsafe { this.node.cancel(&this.barrier.state, |s| &mut s.waiters) };
             // Released (completed) waiters have nothing to give back.
-            if let Cancelled::Removed(mut state, generation) = cancelled {
-                if generation == state.generation {
+            if let Cancelled::Removed(mut state, generation) = cancelled
+                && generation == state.generation {
                     // Still in the current round: take the arrival back.
                     state.arrived -= 1;
                 }
-            }
         }
     }
 }

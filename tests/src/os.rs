@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// now in force, which may be lower than `want` if the hard limit could not
 /// be raised.
 pub fn raise_fd_limit(want: u64) -> u64 {
+    // `rlim_t` is u64 on Linux and macOS, i64 on FreeBSD.
+    let want = want as libc::rlim_t;
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -16,7 +18,7 @@ pub fn raise_fd_limit(want: u64) -> u64 {
     // SAFETY: `lim` is a valid, writable rlimit.
     assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
     if lim.rlim_cur >= want {
-        return lim.rlim_cur;
+        return from_rlim(lim.rlim_cur);
     }
     let raised = libc::rlimit {
         rlim_cur: want,
@@ -24,7 +26,7 @@ pub fn raise_fd_limit(want: u64) -> u64 {
     };
     // SAFETY: a valid rlimit; failure (not permitted) is handled below.
     if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-        return want;
+        return want as u64;
     }
     let soft_to_hard = libc::rlimit {
         rlim_cur: lim.rlim_max,
@@ -33,7 +35,13 @@ pub fn raise_fd_limit(want: u64) -> u64 {
     // SAFETY: as above; raising the soft limit up to the hard one is
     // always permitted.
     unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &soft_to_hard) };
-    lim.rlim_max
+    from_rlim(lim.rlim_max)
+}
+
+/// `rlim_t` (u64 on Linux and macOS, i64 on FreeBSD) as u64.
+#[allow(clippy::unnecessary_cast)] // a no-op on Linux and macOS only
+fn from_rlim(v: libc::rlim_t) -> u64 {
+    v as u64
 }
 
 /// File descriptors this process has open (Linux: entries of
@@ -108,7 +116,7 @@ impl LowFdLimit {
             .max()
             .unwrap_or(3);
         set_nofile(&libc::rlimit {
-            rlim_cur: highest_open + 16,
+            rlim_cur: (highest_open + 16) as libc::rlim_t,
             rlim_max: old.rlim_max,
         });
         LowFdLimit(old)

@@ -30,10 +30,16 @@
 //! | `await reader.read()` (to EOF) | [`AsyncReadExt::read_to_end`] / [`read_to_string`](AsyncReadExt::read_to_string) |
 //! | `await reader.readline()` | [`AsyncBufReadExt::read_line`] on a [`BufReader`] |
 //! | `async for line in reader` | [`AsyncBufReadExt::lines`] (a `Stream`) |
+//! | `StreamReader(limit=2**16)`, `LimitOverrunError` | [`AsyncBufReadLimitExt::read_line_limited`], [`read_until_limited`](AsyncBufReadLimitExt::read_until_limited), [`lines_limited`](AsyncBufReadLimitExt::lines_limited); [`LimitOverrun`] |
 //! | `writer.write(b)`; `await writer.drain()` | [`AsyncWriteExt::write_all`] |
 //! | `writer.close()`; `await writer.wait_closed()` | [`AsyncWriteExt::close`] |
 //! | (buffered writer) | [`BufWriter`] + [`AsyncWriteExt::flush`] |
 //! | `shutil.copyfileobj` | [`copy`] |
+//! | `loop.add_reader(fd, cb)` / `add_writer` / `remove_reader` | [`AsyncFd::readable`] / [`writable`](AsyncFd::writable) / [`into_inner`](AsyncFd::into_inner) |
+//!
+//! `read_line`, `read_until` and `lines` buffer a line however long it
+//! is: on a socket, where the peer decides how long a line is, use the
+//! bounded methods of [`AsyncBufReadLimitExt`] (asyncio's `limit`).
 //!
 //! ```
 //! use runtime::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -50,6 +56,20 @@
 //!     assert!(lines.next().await.is_none());
 //! });
 //! ```
+
+#[cfg(not(any(loom, miri)))]
+mod async_fd;
+mod interest;
+mod limit;
+
+#[cfg(not(any(loom, miri)))]
+pub use async_fd::{AsyncFd, AsyncFdReadyGuard, TryIoError};
+pub use interest::Interest;
+
+pub use limit::{
+    AsyncBufReadLimitExt, DEFAULT_LIMIT, LimitOverrun, LinesLimited, ReadLineLimited,
+    ReadUntilLimited, SkipUntil,
+};
 
 /// Read bytes asynchronously: the trait behind asyncio's
 /// `StreamReader.read`. Use it through [`AsyncReadExt`].
@@ -147,6 +167,11 @@ pub use futures_lite::io::AsyncWriteExt;
 /// `read_line` (asyncio's `readline`), `read_until` (`readuntil`), `lines`
 /// (`async for line in reader`), `split` for every [`AsyncBufRead`].
 ///
+/// **Unbounded**: these buffer a line until its delimiter comes, so a peer
+/// that never sends one makes them buffer everything it sends. On data
+/// from the network use [`AsyncBufReadLimitExt`]'s `read_line_limited`,
+/// `read_until_limited` and `lines_limited` instead (asyncio's `limit`).
+///
 /// ```
 /// use runtime::io::AsyncBufReadExt;
 /// use futures_lite::StreamExt;
@@ -211,6 +236,10 @@ pub use futures_lite::io::BufWriter;
 /// The stream of lines [`AsyncBufReadExt::lines`] returns (without their
 /// `\n` or `\r\n`): asyncio's `async for line in reader`. Named here so a
 /// struct can hold one, as a connection handler holds its client's lines.
+///
+/// **Unbounded**: a line is buffered whole however long it is. For a
+/// socket, prefer [`LinesLimited`] ([`AsyncBufReadLimitExt::lines_limited`]),
+/// which refuses lines past a limit as asyncio's `StreamReader` does.
 ///
 /// ```
 /// use runtime::io::{AsyncBufReadExt, BufReader, Lines};

@@ -10,6 +10,8 @@
 //! | `loop.create_datagram_endpoint` | [`UdpSocket`] |
 //! | `asyncio.start_unix_server` / `open_unix_connection` | [`UnixListener`] / [`UnixStream`] |
 //! | `loop.getaddrinfo` | [`lookup_host`] |
+//! | `socket.socket()` + `setsockopt` + `bind`, then `start_server(sock=...)` / `open_connection(sock=...)` | [`TcpSocket`] → [`listen`](TcpSocket::listen) / [`connect`](TcpSocket::connect) |
+//! | `loop.add_reader(sock, cb)` + `sock.recv(n)` | [`TcpStream::readable`] + [`try_read`](TcpStream::try_read) (also on `UnixStream`, `UdpSocket`) |
 //!
 //! ```
 //! use runtime::io::{AsyncReadExt, AsyncWriteExt};
@@ -61,8 +63,9 @@
 //! futures ecosystem) plugs in. Readiness is tracked per direction and
 //! several tasks may wait on one socket at the same time.
 //!
-//! Writes use `send(MSG_NOSIGNAL)`: writing to a peer that has gone away is
-//! an `io::Error` (`BrokenPipe` or `ConnectionReset`), never a `SIGPIPE`.
+//! Writes use `send(MSG_NOSIGNAL)` (on macOS and the BSDs, sockets carry
+//! `SO_NOSIGPIPE` instead): writing to a peer that has gone away is an
+//! `io::Error` (`BrokenPipe` or `ConnectionReset`), never a `SIGPIPE`.
 //!
 //! [`AsyncReadExt::read`]: crate::io::AsyncReadExt::read
 //! [`AsyncRead`]: crate::io::AsyncRead
@@ -78,7 +81,8 @@ mod unix;
 
 pub use addr::{ToSocketAddrs, lookup_host};
 pub use tcp::{
-    OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, TcpListener, TcpStream, WriteHalf,
+    OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, TcpListener, TcpSocket, TcpStream,
+    WriteHalf,
 };
 pub use udp::UdpSocket;
 pub use unix::{UnixListener, UnixStream};
@@ -94,7 +98,9 @@ pub(crate) fn register<E: AsFd>(io: E) -> std::io::Result<PollEvented<E>> {
     PollEvented::new(io, current_driver()?)
 }
 
-fn current_driver() -> std::io::Result<OwnerRef> {
+/// The driver of the runtime this thread is in, or an error saying that
+/// an I/O resource must be created inside one.
+pub(crate) fn current_driver() -> std::io::Result<OwnerRef> {
     context::with_current(scheduler::Handle::driver_owner).map_err(|missing| {
         std::io::Error::other(format!(
             "an I/O resource was {missing} (it must be created inside a runtime, whose reactor \
@@ -114,6 +120,7 @@ const _: fn() = || {
     is_send_sync::<OwnedReadHalf>();
     is_send_sync::<OwnedWriteHalf>();
     is_send_sync::<UdpSocket>();
+    is_send_sync::<TcpSocket>();
     is_send_sync::<UnixListener>();
     is_send_sync::<UnixStream>();
 };

@@ -42,7 +42,7 @@
 
 use crate::driver::io::{Direction, PollEvented};
 use crate::net::sys;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::Shutdown;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::task::{Context, Poll};
@@ -94,6 +94,26 @@ impl<S: AsFd> StreamIo<S> {
         self.io.async_io(direction, |socket| op(&socket.0)).await
     }
 
+    /// Waits until the socket is ready in `direction` (or closed, or in
+    /// error), without an operation: `readable()` / `writable()`.
+    pub(crate) async fn ready(&self, direction: Direction) -> io::Result<()> {
+        self.io.registration().readiness(direction).await.map(drop)
+    }
+
+    /// A `send` at once if the socket is writable as far as the reactor
+    /// knows, else `WouldBlock`: `try_write`.
+    pub(crate) fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io
+            .try_io(Direction::Write, |socket| sys::send(&socket.0, buf))
+    }
+
+    /// `try_write` with `sendmsg`.
+    pub(crate) fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.io.try_io(Direction::Write, |socket| {
+            sys::send_vectored(&socket.0, bufs)
+        })
+    }
+
     /// `AsyncWrite::poll_write_vectored`: see the module docs.
     pub(crate) fn poll_write_vectored(
         &self,
@@ -126,6 +146,19 @@ where
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         self.io.poll_read(cx, buf)
+    }
+
+    /// A read at once if the socket is readable as far as the reactor
+    /// knows, else `WouldBlock`: `try_read`.
+    pub(crate) fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io
+            .try_io(Direction::Read, |socket| (&socket.0).read(buf))
+    }
+
+    /// `try_read` with `readv`.
+    pub(crate) fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.io
+            .try_io(Direction::Read, |socket| (&socket.0).read_vectored(bufs))
     }
 
     /// `AsyncWrite::poll_write`: see the module docs.

@@ -1,35 +1,16 @@
 //! The few socket syscalls std does not offer in the form a non-blocking
-//! runtime needs: `accept4` with `SOCK_NONBLOCK`, a connect that does not
-//! block, and `send`/`sendmsg` with `MSG_NOSIGNAL` for every stream type.
+//! runtime needs: a non-blocking accept, a connect that does not block, and
+//! `send`/`sendmsg` that never raise `SIGPIPE`, for every stream type. What
+//! differs between operating systems is in `crate::sys`.
 
 use crate::driver::io::{Direction, PollEvented};
 use socket2::{Domain, SockAddr, SockRef, Socket, Type};
 use std::io::{self, IoSlice};
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsFd;
 
-/// `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`: the accepted socket comes
-/// non-blocking and close-on-exec in one syscall.
-pub(crate) fn accept(listener: &impl AsFd) -> io::Result<(OwnedFd, SockAddr)> {
-    let fd = listener.as_fd().as_raw_fd();
-    // SAFETY: `try_init` hands us a zeroed `sockaddr_storage` and its length,
-    // which is exactly what `accept4` fills in; on success the returned
-    // descriptor is new and owned by nobody else.
-    unsafe {
-        SockAddr::try_init(|storage, len| {
-            let res = libc::accept4(
-                fd,
-                storage.cast(),
-                len,
-                libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-            );
-            if res < 0 {
-                Err(io::Error::last_os_error())
-            } else {
-                Ok(OwnedFd::from_raw_fd(res))
-            }
-        })
-    }
-}
+/// Accepts a connection, non-blocking, close-on-exec and `SIGPIPE`-free
+/// (`accept4` on Linux; see `crate::sys`).
+pub(crate) use crate::sys::accept;
 
 /// A new non-blocking, close-on-exec stream socket of `domain`.
 pub(crate) fn stream_socket(domain: Domain) -> io::Result<Socket> {
@@ -38,7 +19,7 @@ pub(crate) fn stream_socket(domain: Domain) -> io::Result<Socket> {
     } else {
         Some(socket2::Protocol::TCP)
     };
-    Socket::new(domain, Type::STREAM.nonblocking(), protocol)
+    crate::sys::socket(domain, Type::STREAM, protocol)
 }
 
 /// Starts a non-blocking connect: `Ok` whether it finished at once or is
@@ -71,14 +52,15 @@ pub(crate) async fn finish_connect<E: AsFd>(io: &PollEvented<E>) -> io::Result<(
     .await
 }
 
-/// `send(MSG_NOSIGNAL)`: a closed peer is `EPIPE`, never `SIGPIPE`.
+/// `send(MSG_NOSIGNAL)` (or a plain `send` on a `SO_NOSIGPIPE` socket): a
+/// closed peer is `EPIPE`, never `SIGPIPE`.
 pub(crate) fn send(socket: &impl AsFd, buf: &[u8]) -> io::Result<usize> {
-    SockRef::from(socket).send_with_flags(buf, libc::MSG_NOSIGNAL)
+    SockRef::from(socket).send_with_flags(buf, crate::sys::SEND_FLAGS)
 }
 
-/// `sendmsg(MSG_NOSIGNAL)`, for `poll_write_vectored`.
+/// `sendmsg` with the same flags, for `poll_write_vectored`.
 pub(crate) fn send_vectored(socket: &impl AsFd, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-    SockRef::from(socket).send_vectored_with_flags(bufs, libc::MSG_NOSIGNAL)
+    SockRef::from(socket).send_vectored_with_flags(bufs, crate::sys::SEND_FLAGS)
 }
 
 /// Total length of `bufs`, saturating.

@@ -66,7 +66,7 @@ impl UdpSocket {
     /// });
     /// ```
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        socket.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&socket)?;
         Ok(UdpSocket {
             io: crate::net::register(socket)?,
         })
@@ -275,6 +275,116 @@ impl UdpSocket {
         self.io
             .async_io(Direction::Read, |s| s.peek_from(buf))
             .await
+    }
+
+    /// Waits until a datagram can be received (or an error reported),
+    /// without receiving it: asyncio's `loop.add_reader` on the socket.
+    /// Then [`try_recv`](Self::try_recv) / [`try_recv_from`](Self::try_recv_from),
+    /// looping on `WouldBlock`. Cancel safe.
+    ///
+    /// ```
+    /// use runtime::net::UdpSocket;
+    /// runtime::run(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.send_to(b"dgram", b.local_addr().unwrap()).await.unwrap();
+    ///     let mut buf = [0u8; 16];
+    ///     let (n, from) = loop {
+    ///         b.readable().await.unwrap();
+    ///         if let Ok(got) = b.try_recv_from(&mut buf) {
+    ///             break got;
+    ///         }
+    ///     };
+    ///     assert_eq!((&buf[..n], from), (&b"dgram"[..], a.local_addr().unwrap()));
+    /// });
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.io
+            .registration()
+            .readiness(Direction::Read)
+            .await
+            .map(drop)
+    }
+
+    /// Waits until a datagram can be sent, without sending: asyncio's
+    /// `loop.add_writer`. Then [`try_send`](Self::try_send) /
+    /// [`try_send_to`](Self::try_send_to). Cancel safe.
+    ///
+    /// ```
+    /// use runtime::net::UdpSocket;
+    /// runtime::run(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.writable().await.unwrap();
+    ///     assert_eq!(a.try_send_to(b"x", a.local_addr().unwrap()).unwrap(), 1);
+    /// });
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.io
+            .registration()
+            .readiness(Direction::Write)
+            .await
+            .map(drop)
+    }
+
+    /// Receives a datagram from the connected peer if one is there now,
+    /// else `WouldBlock` (which clears the readiness): asyncio's
+    /// `sock.recv(n)` on a non-blocking socket.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let s = runtime::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let err = s.try_recv(&mut [0u8; 8]).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// });
+    /// ```
+    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_io(Direction::Read, |s| s.recv(buf))
+    }
+
+    /// Receives a datagram and its sender if one is there now, else
+    /// `WouldBlock`: asyncio's `sock.recvfrom(n)` on a non-blocking socket.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let s = runtime::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     assert!(s.try_recv_from(&mut [0u8; 8]).is_err());
+    /// });
+    /// ```
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.io.try_io(Direction::Read, |s| s.recv_from(buf))
+    }
+
+    /// Sends to the connected peer now, or `WouldBlock` (which clears the
+    /// readiness): asyncio's `sock.send(data)`. A new socket answers
+    /// `WouldBlock` until the reactor has seen it writable: await
+    /// [`writable`](Self::writable) first.
+    ///
+    /// ```
+    /// use runtime::net::UdpSocket;
+    /// runtime::run(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.connect(a.local_addr().unwrap()).await.unwrap();
+    ///     a.writable().await.unwrap();
+    ///     assert_eq!(a.try_send(b"self").unwrap(), 4);
+    /// });
+    /// ```
+    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.try_io(Direction::Write, |s| s.send(buf))
+    }
+
+    /// Sends to `target` now, or `WouldBlock`: asyncio's
+    /// `sock.sendto(data, addr)`. Await [`writable`](Self::writable) first.
+    ///
+    /// ```
+    /// use runtime::net::UdpSocket;
+    /// runtime::run(async {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.writable().await.unwrap();
+    ///     assert_eq!(a.try_send_to(b"hi", a.local_addr().unwrap()).unwrap(), 2);
+    /// });
+    /// ```
+    pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        self.io.try_io(Direction::Write, |s| s.send_to(buf, target))
     }
 
     /// The address the socket is bound to.

@@ -239,7 +239,7 @@ impl DebugMode {
     /// The watchdog's look at one tracker.
     fn check(&self, tracker: &PollTracker) {
         let seq = tracker.seq.load(Ordering::Acquire);
-        if seq % 2 == 0 || tracker.reported.load(Ordering::Relaxed) == seq {
+        if seq.is_multiple_of(2) || tracker.reported.load(Ordering::Relaxed) == seq {
             return;
         }
         let task_id = tracker.task_id.load(Ordering::Relaxed);

@@ -74,10 +74,10 @@ pub use timeout::{Elapsed, Timeout, timeout, timeout_at};
 
 /// Now, on the current runtime's clock (real time unless it is paused).
 pub(crate) fn clock_now() -> std::time::Instant {
-    if crate::driver::time::any_paused() {
-        if let Some(now) = pause::paused_now() {
-            return now;
-        }
+    if crate::driver::time::any_paused()
+        && let Some(now) = pause::paused_now()
+    {
+        return now;
     }
     std::time::Instant::now()
 }

@@ -38,7 +38,9 @@ mod scheduled_io;
 
 pub(crate) use poll_evented::PollEvented;
 pub(crate) use registration::Registration;
-pub(crate) use scheduled_io::Direction;
+pub(crate) use scheduled_io::{Direction, ReadyEvent};
+
+use crate::io::Interest;
 
 use crate::loom::{AtomicU64, AtomicUsize, Mutex, Ordering};
 use polling::{Event, Events, PollMode, Poller};
@@ -168,11 +170,16 @@ fn readiness_bits(event: &Event) -> usize {
 }
 
 impl Handle {
-    /// Registers `fd` for readiness in both directions, edge-triggered.
+    /// Registers `fd` for readiness in the directions of `interest` (both,
+    /// for every socket), edge-triggered.
     ///
     /// The caller must call [`deregister`](Self::deregister) before closing
     /// the descriptor (`PollEvented` does, in `Drop`).
-    pub(crate) fn register(&self, fd: BorrowedFd<'_>) -> io::Result<(usize, Arc<ScheduledIo>)> {
+    pub(crate) fn register(
+        &self,
+        fd: BorrowedFd<'_>,
+        interest: Interest,
+    ) -> io::Result<(usize, Arc<ScheduledIo>)> {
         let mut registry = self.registry.lock();
         if registry.is_shutdown {
             return Err(shutdown_error());
@@ -195,8 +202,11 @@ impl Handle {
         // SAFETY: `PollEvented` (the only caller) deregisters the source in
         // its `Drop`, before the descriptor it owns is closed.
         let added = unsafe {
-            self.poller
-                .add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge)
+            self.poller.add_with_mode(
+                fd.as_raw_fd(),
+                Event::new(key, interest.is_readable(), interest.is_writable()),
+                PollMode::Edge,
+            )
         };
         if let Err(err) = added {
             registry.free.push(slot);
@@ -212,13 +222,14 @@ impl Handle {
         let deleted = self.poller.delete(fd);
         let mut registry = self.registry.lock();
         let slot = key & 0xffff_ffff;
-        if let Some(entry) = registry.slots.get_mut(slot) {
-            if entry.io.is_some() && entry.generation == (key >> 32) as u32 {
-                entry.io = None;
-                entry.generation = entry.generation.wrapping_add(1) & GENERATION_MASK;
-                registry.free.push(slot as u32);
-                self.registered.fetch_sub(1, Ordering::Relaxed);
-            }
+        if let Some(entry) = registry.slots.get_mut(slot)
+            && entry.io.is_some()
+            && entry.generation == (key >> 32) as u32
+        {
+            entry.io = None;
+            entry.generation = entry.generation.wrapping_add(1) & GENERATION_MASK;
+            registry.free.push(slot as u32);
+            self.registered.fetch_sub(1, Ordering::Relaxed);
         }
         // After shutdown the poller may be gone already; nothing to undo.
         if registry.is_shutdown {

@@ -4,6 +4,7 @@
 use super::Registration;
 use super::scheduled_io::Direction;
 use crate::driver::OwnerRef;
+use crate::io::Interest;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
@@ -20,9 +21,18 @@ pub(crate) struct PollEvented<E: AsFd> {
 
 impl<E: AsFd> PollEvented<E> {
     /// Registers `io`, which must already be in non-blocking mode, with the
-    /// reactor of the driver `owner` owns.
+    /// reactor of the driver `owner` owns, for readiness in both directions.
     pub(crate) fn new(io: E, owner: OwnerRef) -> io::Result<PollEvented<E>> {
-        let registration = Registration::new(io.as_fd(), owner)?;
+        PollEvented::with_interest(io, owner, Interest::READABLE | Interest::WRITABLE)
+    }
+
+    /// `new`, for the directions of `interest` only.
+    pub(crate) fn with_interest(
+        io: E,
+        owner: OwnerRef,
+        interest: Interest,
+    ) -> io::Result<PollEvented<E>> {
+        let registration = Registration::new(io.as_fd(), owner, interest)?;
         Ok(PollEvented {
             io: Some(io),
             registration,
@@ -33,11 +43,40 @@ impl<E: AsFd> PollEvented<E> {
         self.io.as_ref().expect("PollEvented used after into_inner")
     }
 
+    /// The object, mutably. It must keep the registered descriptor open.
+    pub(crate) fn get_mut(&mut self) -> &mut E {
+        self.io.as_mut().expect("PollEvented used after into_inner")
+    }
+
+    /// The registration: readiness without an operation, `try_io`.
+    pub(crate) fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
+    /// Runs `op` on the object if it is ready in `direction` now, else
+    /// `WouldBlock` (see [`Registration::try_io`]).
+    pub(crate) fn try_io<R>(
+        &self,
+        direction: Direction,
+        op: impl FnOnce(&E) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let io = self.get_ref();
+        self.registration.try_io(direction, || op(io))
+    }
+
     /// Deregisters and returns the I/O object.
-    pub(crate) fn into_inner(mut self) -> io::Result<E> {
+    pub(crate) fn into_inner(self) -> io::Result<E> {
+        let (io, deregistered) = self.into_parts();
+        deregistered.map(|()| io)
+    }
+
+    /// Deregisters and returns the I/O object, whether or not the
+    /// deregistration succeeded (it fails only if the descriptor was
+    /// closed behind the object's back).
+    pub(crate) fn into_parts(mut self) -> (E, io::Result<()>) {
         let io = self.io.take().expect("PollEvented used after into_inner");
-        self.registration.deregister(io.as_fd())?;
-        Ok(io)
+        let deregistered = self.registration.deregister(io.as_fd());
+        (io, deregistered)
     }
 
     /// Runs `op` on the object once it is ready in `direction`.

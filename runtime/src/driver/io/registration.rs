@@ -4,6 +4,7 @@
 use super::scheduled_io::{Direction, IoWaiter, ReadyEvent, ScheduledIo};
 use super::shutdown_error;
 use crate::driver::OwnerRef;
+use crate::io::Interest;
 use crate::task::coop;
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -20,9 +21,14 @@ pub(crate) struct Registration {
 }
 
 impl Registration {
-    /// Registers `fd` with the reactor of the driver `owner` owns.
-    pub(crate) fn new(fd: BorrowedFd<'_>, owner: OwnerRef) -> io::Result<Registration> {
-        let (key, io) = owner.driver().io.register(fd)?;
+    /// Registers `fd` with the reactor of the driver `owner` owns, for
+    /// readiness in the directions of `interest`.
+    pub(crate) fn new(
+        fd: BorrowedFd<'_>,
+        owner: OwnerRef,
+        interest: Interest,
+    ) -> io::Result<Registration> {
+        let (key, io) = owner.driver().io.register(fd, interest)?;
         Ok(Registration { owner, key, io })
     }
 
@@ -131,6 +137,55 @@ impl Registration {
         let mut waiter = self.io.waiter(direction);
         std::future::poll_fn(|cx| self.poll_io_waiting(cx, direction, Some(&mut waiter), &mut op))
             .await
+    }
+
+    /// Waits until the source is ready in `direction` (or closed, or in
+    /// error), without trying an operation: `readable()` / `writable()`.
+    /// The future waits in a slot of its own, released when it is dropped.
+    /// Spends one unit of the task's cooperative budget.
+    pub(crate) async fn readiness(&self, direction: Direction) -> io::Result<ReadyEvent> {
+        let mut waiter = self.io.waiter(direction);
+        std::future::poll_fn(|cx| self.poll_ready(cx, direction, Some(&mut waiter))).await
+    }
+
+    /// `readiness` for `poll_*` callers (the waker stays until the next
+    /// edge, see `poll_io`).
+    pub(crate) fn poll_readiness(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        self.poll_ready(cx, direction, None)
+    }
+
+    /// Forgets the readiness `event` reported in `direction`, unless a newer
+    /// edge arrived since (the tick rule of `scheduled_io.rs`).
+    pub(crate) fn clear_readiness(&self, event: ReadyEvent, direction: Direction) {
+        self.io.clear_readiness(event, direction);
+    }
+
+    /// Runs `op` at once if the source is ready in `direction` as far as
+    /// the reactor knows, else fails with `WouldBlock` without a syscall;
+    /// a `WouldBlock` from `op` clears the readiness: `try_read`,
+    /// `try_write`. Never waits, never registers a waker.
+    pub(crate) fn try_io<R>(
+        &self,
+        direction: Direction,
+        op: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let Some(event) = self.io.ready_now(direction) else {
+            return Err(io::ErrorKind::WouldBlock.into());
+        };
+        if event.is_shutdown() {
+            return Err(shutdown_error());
+        }
+        match op() {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.io.clear_readiness(event, direction);
+                Err(err)
+            }
+            result => result,
+        }
     }
 
     /// Removes the registration. `fd` is the registered descriptor, still

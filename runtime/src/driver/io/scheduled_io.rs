@@ -214,10 +214,10 @@ impl List {
         cursor.polled = Some(budget - n);
         // Slots: each visited once per wake.
         while cursor.slot < self.slots.len() && batch.room() > 0 {
-            if let Slot::Owned(waker) = &mut self.slots[cursor.slot] {
-                if let Some(waker) = waker.take() {
-                    batch.push(waker);
-                }
+            if let Slot::Owned(waker) = &mut self.slots[cursor.slot]
+                && let Some(waker) = waker.take()
+            {
+                batch.push(waker);
             }
             cursor.slot += 1;
         }
@@ -377,7 +377,8 @@ impl ScheduledIo {
         }
     }
 
-    fn ready_now(&self, direction: Direction) -> Option<ReadyEvent> {
+    /// The readiness in `direction` now, if any (no waker registered).
+    pub(crate) fn ready_now(&self, direction: Direction) -> Option<ReadyEvent> {
         let curr = self.readiness.load(Ordering::Acquire);
         let ready = curr & direction.mask();
         (ready != 0).then_some(ReadyEvent {

@@ -261,11 +261,13 @@ impl Handle {
         }
         let next = shared.wheel.next_deadline();
         let now = self.clock.now_ns();
-        if self.clock.is_paused() && timeout.is_none() && self.clock.can_auto_advance() {
-            if let Some(next) = next {
-                shared.sleeping_until = NOT_SLEEPING;
-                return Park::AutoAdvance(next);
-            }
+        if self.clock.is_paused()
+            && timeout.is_none()
+            && self.clock.can_auto_advance()
+            && let Some(next) = next
+        {
+            shared.sleeping_until = NOT_SLEEPING;
+            return Park::AutoAdvance(next);
         }
         let until_timer = next.map(|next| Duration::from_nanos(next.saturating_sub(now)));
         let timeout = match (timeout, until_timer) {

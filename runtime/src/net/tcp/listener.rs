@@ -5,7 +5,7 @@ use crate::driver::io::{Direction, PollEvented};
 use crate::net::addr::{ToSocketAddrs, each_addr};
 use crate::net::backoff::AcceptBackoff;
 use crate::net::sys;
-use socket2::{Domain, Socket, Type};
+use socket2::Domain;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
@@ -62,11 +62,7 @@ impl TcpListener {
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
-        let socket = Socket::new(
-            Domain::for_address(addr),
-            Type::STREAM.nonblocking(),
-            Some(socket2::Protocol::TCP),
-        )?;
+        let socket = sys::stream_socket(Domain::for_address(addr))?;
         socket.set_reuse_address(true)?;
         socket.bind(&addr.into()).map_err(|err| {
             io::Error::new(err.kind(), format!("could not bind to {addr}: {err}"))
@@ -75,7 +71,8 @@ impl TcpListener {
         TcpListener::new(socket.into())
     }
 
-    fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+    /// Registers a listener that is already listening and non-blocking.
+    pub(super) fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
             io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),
@@ -161,7 +158,7 @@ impl TcpListener {
     /// assert!(runtime::net::TcpListener::from_std(outside).is_err());
     /// ```
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        listener.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&listener)?;
         TcpListener::new(listener)
     }
 

@@ -7,7 +7,7 @@ use crate::net::stream_io::{StreamIo, impl_async_read, impl_async_write};
 use crate::net::sys;
 use socket2::{Domain, SockRef};
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
@@ -74,6 +74,14 @@ impl TcpStream {
 
     async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
         let socket = sys::stream_socket(Domain::for_address(addr))?;
+        TcpStream::connect_socket(socket, addr).await
+    }
+
+    /// Connects `socket` (new, non-blocking, maybe bound) to `addr`.
+    pub(super) async fn connect_socket(
+        socket: socket2::Socket,
+        addr: SocketAddr,
+    ) -> io::Result<TcpStream> {
         sys::start_connect(&socket, &addr.into())?;
         let stream = TcpStream::from_nonblocking(socket.into())?;
         stream.io.finish_connect().await?;
@@ -102,7 +110,7 @@ impl TcpStream {
     /// });
     /// ```
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        stream.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&stream)?;
         TcpStream::from_nonblocking(stream)
     }
 
@@ -255,6 +263,147 @@ impl TcpStream {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.async_io(Direction::Read, |s| s.peek(buf)).await
+    }
+
+    /// Waits until the stream is readable (data, end of stream, or an
+    /// error to report), without reading: asyncio's `loop.add_reader` on
+    /// the socket, or `await loop.sock_recv(...)`'s wait. Then read with
+    /// [`try_read`](Self::try_read), which may still answer `WouldBlock`
+    /// (another task took the data, or the wake-up was spurious): loop.
+    ///
+    /// Cancel safe: dropping the future takes its waker back at once.
+    ///
+    /// ```
+    /// use runtime::io::AsyncWriteExt;
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (conn, _) = listener.accept().await.unwrap();
+    ///     client.write_all(b"ping").await.unwrap();
+    ///     let mut buf = [0u8; 16];
+    ///     let n = loop {
+    ///         conn.readable().await.unwrap();
+    ///         match conn.try_read(&mut buf) {
+    ///             Ok(n) => break n,
+    ///             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///             Err(e) => panic!("{e}"),
+    ///         }
+    ///     };
+    ///     assert_eq!(&buf[..n], b"ping");
+    /// });
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.io.ready(Direction::Read).await
+    }
+
+    /// Waits until the stream is writable (room in the send buffer, or an
+    /// error to report), without writing: asyncio's `loop.add_writer`.
+    /// Then write with [`try_write`](Self::try_write). Cancel safe.
+    ///
+    /// ```
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     client.writable().await.unwrap();
+    ///     assert_eq!(client.try_write(b"hello").unwrap(), 5);
+    /// });
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.io.ready(Direction::Write).await
+    }
+
+    /// Reads what is there now, without waiting: asyncio's
+    /// `sock.recv(n)` on a non-blocking socket. `Ok(0)` is end of stream;
+    /// [`io::ErrorKind::WouldBlock`] means nothing to read yet (no syscall
+    /// is made when the reactor already knows that), and clears the
+    /// readiness so the next [`readable`](Self::readable) waits for new data.
+    ///
+    /// ```
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let _client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (conn, _) = listener.accept().await.unwrap();
+    ///     let err = conn.try_read(&mut [0u8; 8]).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// });
+    /// ```
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_read(buf)
+    }
+
+    /// [`try_read`](Self::try_read) into several buffers (`readv`).
+    ///
+    /// ```
+    /// use runtime::io::AsyncWriteExt;
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// use std::io::IoSliceMut;
+    /// runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (conn, _) = listener.accept().await.unwrap();
+    ///     client.write_all(b"headbody").await.unwrap();
+    ///     let (mut head, mut body) = ([0u8; 4], [0u8; 4]);
+    ///     let mut got = 0;
+    ///     while got < 8 {
+    ///         conn.readable().await.unwrap();
+    ///         let mut bufs = [IoSliceMut::new(&mut head), IoSliceMut::new(&mut body)];
+    ///         if let Ok(n) = conn.try_read_vectored(&mut bufs) {
+    ///             got += n;
+    ///             break;
+    ///         }
+    ///     }
+    ///     assert!(got > 0);
+    /// });
+    /// ```
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.io.try_read_vectored(bufs)
+    }
+
+    /// Writes what fits now, without waiting: asyncio's `sock.send(data)`
+    /// on a non-blocking socket (never a `SIGPIPE`). `WouldBlock` means the
+    /// send buffer is full, and clears the readiness so the next
+    /// [`writable`](Self::writable) waits for room.
+    ///
+    /// Like every `try_*` method it acts on the readiness the reactor has
+    /// seen: a new socket answers `WouldBlock` until then, so await
+    /// [`writable`](Self::writable) first.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (mut conn, _) = listener.accept().await.unwrap();
+    ///     client.writable().await.unwrap();
+    ///     let n = client.try_write(b"now").unwrap();
+    ///     let mut buf = [0u8; 3];
+    ///     conn.read_exact(&mut buf[..n]).await.unwrap();
+    ///     assert_eq!(&buf[..n], &b"now"[..n]);
+    /// });
+    /// ```
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.try_write(buf)
+    }
+
+    /// [`try_write`](Self::try_write) from several buffers (`sendmsg`).
+    ///
+    /// ```
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// use std::io::IoSlice;
+    /// runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     client.writable().await.unwrap();
+    ///     let n = client.try_write_vectored(&[IoSlice::new(b"a"), IoSlice::new(b"b")]).unwrap();
+    ///     assert_eq!(n, 2);
+    /// });
+    /// ```
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.io.try_write_vectored(bufs)
     }
 
     /// Splits the stream into a reading and a writing half that borrow it,

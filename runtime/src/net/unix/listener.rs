@@ -125,7 +125,7 @@ impl UnixListener {
     /// std::fs::remove_file(&path).unwrap();
     /// ```
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
-        listener.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&listener)?;
         Ok(UnixListener {
             io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),

@@ -1,5 +1,6 @@
 //! `UnixStream`: asyncio's `open_unix_connection` pair in one value.
 
+use crate::driver::io::Direction;
 use crate::net::stream_io::{StreamIo, impl_async_read, impl_async_write};
 use crate::net::sys;
 use socket2::{Domain, SockAddr};
@@ -94,7 +95,7 @@ impl UnixStream {
     /// });
     /// ```
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        stream.set_nonblocking(true)?;
+        crate::sys::adopt_socket(&stream)?;
         UnixStream::from_nonblocking(stream)
     }
 
@@ -110,6 +111,67 @@ impl UnixStream {
         let stream = self.io.into_inner()?;
         stream.set_nonblocking(false)?;
         Ok(stream)
+    }
+
+    /// Waits until the stream is readable, without reading; then
+    /// [`try_read`](Self::try_read). As [`TcpStream::readable`](crate::net::TcpStream::readable):
+    /// asyncio's `loop.add_reader` on the socket. Cancel safe.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let (a, b) = runtime::net::UnixStream::pair().unwrap();
+    ///     b.writable().await.unwrap();
+    ///     b.try_write(b"x").unwrap();
+    ///     a.readable().await.unwrap();
+    ///     assert_eq!(a.try_read(&mut [0u8; 4]).unwrap(), 1);
+    /// });
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.io.ready(Direction::Read).await
+    }
+
+    /// Waits until the stream is writable, without writing; then
+    /// [`try_write`](Self::try_write): asyncio's `loop.add_writer`.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let (a, _b) = runtime::net::UnixStream::pair().unwrap();
+    ///     a.writable().await.unwrap();
+    ///     assert_eq!(a.try_write(b"hi").unwrap(), 2);
+    /// });
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.io.ready(Direction::Write).await
+    }
+
+    /// Reads what is there now, or `WouldBlock` (which clears the
+    /// readiness): asyncio's `sock.recv(n)` on a non-blocking socket.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let (a, _b) = runtime::net::UnixStream::pair().unwrap();
+    ///     let err = a.try_read(&mut [0u8; 4]).unwrap_err();
+    ///     assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// });
+    /// ```
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_read(buf)
+    }
+
+    /// Writes what fits now (never a `SIGPIPE`), or `WouldBlock` (which
+    /// clears the readiness): asyncio's `sock.send(data)`.
+    ///
+    /// ```
+    /// runtime::run(async {
+    ///     let (a, b) = runtime::net::UnixStream::pair().unwrap();
+    ///     a.writable().await.unwrap();   // until the reactor has seen it writable: WouldBlock
+    ///     assert_eq!(a.try_write(b"abc").unwrap(), 3);
+    ///     b.readable().await.unwrap();
+    ///     assert_eq!(b.try_read(&mut [0u8; 8]).unwrap(), 3);
+    /// });
+    /// ```
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.try_write(buf)
     }
 
     /// This end's address (unnamed unless it was bound to a path).

@@ -122,10 +122,10 @@ impl Context {
         // driver (see below).
         let mut turns_without_driver = 0;
         'outer: loop {
-            if handle.reset_woken() {
-                if let Poll::Ready(output) = coop::budget(|| future.as_mut().poll(&mut cx)) {
-                    return output;
-                }
+            if handle.reset_woken()
+                && let Poll::Ready(output) = coop::budget(|| future.as_mut().poll(&mut cx))
+            {
+                return output;
             }
             for _ in 0..handle.common.config.event_interval {
                 let Some(task) = self.next_task() else {
@@ -162,7 +162,10 @@ impl Context {
         let mut slot = self.core.borrow_mut();
         let core = slot.as_mut().expect("current_thread core missing");
         core.tick = core.tick.wrapping_add(1);
-        if core.tick % handle.common.config.global_queue_interval == 0 {
+        if core
+            .tick
+            .is_multiple_of(handle.common.config.global_queue_interval)
+        {
             handle.pop_remote().or_else(|| core.tasks.pop_front())
         } else {
             core.tasks.pop_front().or_else(|| handle.pop_remote())

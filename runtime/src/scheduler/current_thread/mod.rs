@@ -138,17 +138,17 @@ impl Handle {
         let mut slot = self.core.lock();
         let core = slot.take()?;
         let owner = *self.local_owner.lock();
-        if let Some(owner) = owner {
-            if owner != std::thread::current().id() {
-                *slot = Some(core);
-                drop(slot);
-                panic!(
-                    "block_on was called on thread {:?}, but this current_thread runtime has \
+        if let Some(owner) = owner
+            && owner != std::thread::current().id()
+        {
+            *slot = Some(core);
+            drop(slot);
+            panic!(
+                "block_on was called on thread {:?}, but this current_thread runtime has \
                      tasks from spawn_local, which only run on the thread that spawned them \
                      ({owner:?}). Call block_on from that thread.",
-                    std::thread::current().id()
-                );
-            }
+                std::thread::current().id()
+            );
         }
         Some(core)
     }

@@ -91,7 +91,10 @@ impl Core {
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Task> {
-        if self.tick % handle.common.config.global_queue_interval == 0 {
+        if self
+            .tick
+            .is_multiple_of(handle.common.config.global_queue_interval)
+        {
             // Fairness: remote work first once in a while.
             return handle
                 .next_remote_task()
@@ -230,7 +233,10 @@ impl Context {
     /// Every `event_interval` ticks: poll the driver without blocking and
     /// look at the shutdown flag.
     fn maintenance(&self, mut core: Box<Core>) -> Box<Core> {
-        if core.tick % self.handle.common.config.event_interval == 0 {
+        if core
+            .tick
+            .is_multiple_of(self.handle.common.config.event_interval)
+        {
             core =
                 self.with_core_parked(core, |park, handle| park.poll_driver(&handle.common.driver));
             core.stats.submit(&self.handle.shared.metrics[self.index]);
