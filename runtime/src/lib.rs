@@ -77,6 +77,8 @@ mod loom;
 mod metrics;
 #[cfg(not(any(loom, miri)))]
 pub mod net;
+#[cfg(not(any(loom, miri)))]
+pub mod process;
 mod runtime;
 mod scheduler;
 #[cfg(not(any(loom, miri)))]
@@ -102,4 +104,11 @@ pub use runtime_sync as sync;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::combinators::{MaybeDone, TryMaybeDone};
+
+    /// Makes children spawned from now on wait through `SIGCHLD`, as on a
+    /// system without pidfds: for the tests of that path.
+    #[cfg(not(any(loom, miri)))]
+    pub fn process_force_sigchld() {
+        crate::process::force_sigchld();
+    }
 }
