@@ -91,7 +91,10 @@ pub async fn serve(
             Ok(Shutdown::Drained)
         }
         Err(_elapsed) => {
-            let cut = connections.iter().filter(|task| !task.is_finished()).count();
+            let cut = connections
+                .iter()
+                .filter(|task| !task.is_finished())
+                .count();
             for task in &connections {
                 task.abort();
             }

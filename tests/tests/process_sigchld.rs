@@ -9,9 +9,7 @@ process_cases::process_tests!(runtime::__private::process_force_sigchld);
 
 #[test]
 fn a_thousand_children_then_no_zombie() {
-    process_cases::run(
-        runtime::__private::process_force_sigchld,
-        true,
-        || process_cases::many_children_then_no_zombie(1_000, 32),
-    );
+    process_cases::run(runtime::__private::process_force_sigchld, true, || {
+        process_cases::many_children_then_no_zombie(1_000, 32)
+    });
 }

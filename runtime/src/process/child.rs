@@ -160,12 +160,8 @@ impl Child {
     pub async fn wait_with_output(mut self) -> io::Result<Output> {
         drop(self.stdin.take());
         let (stdout, stderr) = (self.stdout.take(), self.stderr.take());
-        let (status, stdout, stderr) = crate::try_gather!(
-            self.wait(),
-            read_all(stdout),
-            read_all(stderr)
-        )
-        .await?;
+        let (status, stdout, stderr) =
+            crate::try_gather!(self.wait(), read_all(stdout), read_all(stderr)).await?;
         Ok(Output {
             status,
             stdout,

@@ -42,7 +42,10 @@ pub(super) fn adopt(mut reaper: Reaper) {
     drop(handle.spawn(
         async move {
             if let Some(reaper) = &mut orphan.0 {
-                if std::future::poll_fn(|cx| reaper.poll_wait(cx)).await.is_ok() {
+                if std::future::poll_fn(|cx| reaper.poll_wait(cx))
+                    .await
+                    .is_ok()
+                {
                     // Reaped: nothing for the list.
                     drop(orphan.0.take());
                 }

@@ -79,7 +79,11 @@ pub async fn echo_through_cat_stdin_to_stdout() {
     let mut echoed = Vec::new();
     stdout.read_to_end(&mut echoed).await.unwrap();
     writer.await.unwrap();
-    assert!(echoed == expected, "cat echoed {} bytes, not the 4 MiB sent", echoed.len());
+    assert!(
+        echoed == expected,
+        "cat echoed {} bytes, not the 4 MiB sent",
+        echoed.len()
+    );
     assert!(cat.wait().await.unwrap().success());
 
     // Line by line, as asyncio's `await proc.stdout.readline()`.
@@ -91,7 +95,10 @@ pub async fn echo_through_cat_stdin_to_stdout() {
     let mut stdin = cat.stdin.take().unwrap();
     let mut lines = BufReader::new(cat.stdout.take().unwrap()).lines();
     for i in 0..100 {
-        stdin.write_all(format!("line {i}\n").as_bytes()).await.unwrap();
+        stdin
+            .write_all(format!("line {i}\n").as_bytes())
+            .await
+            .unwrap();
         assert_eq!(lines.next().await.unwrap().unwrap(), format!("line {i}"));
     }
     drop(stdin);
@@ -113,7 +120,10 @@ pub async fn output_of_a_shell_command() {
     assert!(out.status.success() && out.stdout.is_empty());
     // Large outputs on both pipes at once do not deadlock.
     let out = Command::new("sh")
-        .args(["-c", "head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2"])
+        .args([
+            "-c",
+            "head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2",
+        ])
         .output()
         .await
         .unwrap();
@@ -135,7 +145,10 @@ pub async fn exit_status_codes() {
         .status()
         .await
         .unwrap();
-    assert_eq!((status.code(), status.signal()), (None, Some(libc::SIGTERM)));
+    assert_eq!(
+        (status.code(), status.signal()),
+        (None, Some(libc::SIGTERM))
+    );
     // wait() again returns the same status; try_wait too; no pid any more.
     let mut child = Command::new("false").spawn().unwrap();
     let pid = child.id().unwrap();
@@ -174,7 +187,10 @@ pub async fn kill_and_start_kill() {
 
 pub async fn stderr_env_and_current_dir() {
     let mut child = Command::new("sh")
-        .args(["-c", "echo \"$A-$B\" >&2; pwd >&2; echo ${HOME:-nohome} >&2"])
+        .args([
+            "-c",
+            "echo \"$A-$B\" >&2; pwd >&2; echo ${HOME:-nohome} >&2",
+        ])
         .env("A", "one")
         .envs([("B", "two")])
         .env("HOME", "/somewhere")
@@ -210,7 +226,12 @@ pub async fn pipe_one_child_into_another() {
         .spawn()
         .unwrap();
     let pipe: Stdio = seq.stdout.take().unwrap().try_into().unwrap();
-    let out = Command::new("wc").arg("-l").stdin(pipe).output().await.unwrap();
+    let out = Command::new("wc")
+        .arg("-l")
+        .stdin(pipe)
+        .output()
+        .await
+        .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "1000");
     assert!(seq.wait().await.unwrap().success());
 }
@@ -264,7 +285,12 @@ pub async fn dropped_children_are_reaped() {
         .spawn()
         .unwrap();
     pids.push(cat.id().unwrap());
-    cat.stdin.take().unwrap().write_all(b"unread").await.unwrap();
+    cat.stdin
+        .take()
+        .unwrap()
+        .write_all(b"unread")
+        .await
+        .unwrap();
     drop(cat); // its stdin closes with it: cat exits
     eventually("dropped children reaped", || {
         pids.iter().all(|&pid| reaped(pid))
@@ -292,5 +318,8 @@ pub async fn many_children_then_no_zombie(total: usize, concurrency: usize) {
         task.await.unwrap();
     }
     assert_eq!(zombies(), Vec::<u32>::new());
-    assert!(no_children_left(), "a child is left after {total} waited for");
+    assert!(
+        no_children_left(),
+        "a child is left after {total} waited for"
+    );
 }

@@ -113,10 +113,12 @@ impl Reaper {
         let status = match &mut self.watch {
             Watch::Pidfd(pidfd) => {
                 let child = &mut self.child;
-                ready!(pidfd.poll_io(cx, Direction::Read, |_| match child.try_wait()? {
-                    Some(status) => Ok(status),
-                    None => Err(io::ErrorKind::WouldBlock.into()),
-                }))?
+                ready!(
+                    pidfd.poll_io(cx, Direction::Read, |_| match child.try_wait()? {
+                        Some(status) => Ok(status),
+                        None => Err(io::ErrorKind::WouldBlock.into()),
+                    })
+                )?
             }
             Watch::Sigchld(signal) => {
                 let signal = match signal {
