@@ -42,12 +42,11 @@ impl Server {
     }
 
     fn sigterm(&self) {
+        let pid = self.child.id() as libc::pid_t;
         // SAFETY: plain kill(2) of our own child, which has not been waited
         // for (so its pid is still ours).
-        assert_eq!(
-            unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) },
-            0
-        );
+        let rc = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(rc, 0);
     }
 
     fn next_line(&mut self) -> String {

@@ -34,7 +34,6 @@ use std::task::{Context, Poll};
 ///     }
 /// }
 /// ```
-
 pub fn stdin() -> Stdin {
     Stdin {
         inner: Blocking::new(Stream::Stdin),
@@ -54,7 +53,6 @@ pub fn stdin() -> Stdin {
 ///     out.flush().await.unwrap();                                     // await writer.drain()
 /// });
 /// ```
-
 pub fn stdout() -> Stdout {
     Stdout {
         inner: Blocking::new(Stream::Stdout),
@@ -74,7 +72,6 @@ pub fn stdout() -> Stdout {
 ///     err.flush().await.unwrap();
 /// });
 /// ```
-
 pub fn stderr() -> Stderr {
     Stderr {
         inner: Blocking::new(Stream::Stderr),
