@@ -83,6 +83,11 @@ mod runtime;
 mod scheduler;
 #[cfg(not(any(loom, miri)))]
 pub mod signal;
+// The per-signal protocol alone (the rest of `signal` needs the OS), for
+// its loom models.
+#[cfg(all(loom, test))]
+#[path = "signal/slot.rs"]
+mod signal_slot;
 mod spawn;
 pub mod stream;
 pub mod task;

@@ -84,3 +84,18 @@ fn reads_cancelled_while_in_flight_lose_nothing() {
     );
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn outside_a_runtime_is_an_error_not_a_hang() {
+    use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    let err =
+        futures_lite::future::block_on(runtime::io::stdout().write_all(b"lost?")).unwrap_err();
+    assert!(err.to_string().contains("outside of a runtime"), "{err}");
+    let mut buf = [0u8; 1];
+    let err = futures_lite::future::block_on(runtime::io::stdin().read(&mut buf)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Stdin was called outside of a runtime"),
+        "{err}"
+    );
+}

@@ -26,7 +26,7 @@
 //! A signal handler may only do async-signal-safe things, so it does two:
 //! it sets its signal's `pending` flag and writes a byte into a
 //! process-wide self-pipe (a non-blocking socket pair). Everything else
-//! happens in tasks (`registry.rs` has the protocol and why no delivery is
+//! happens in tasks (`slot.rs` has the protocol and why no delivery is
 //! lost):
 //!
 //! * Each runtime with a receiver registers its own duplicate of the
@@ -54,6 +54,7 @@ mod kind;
 mod listener;
 mod receiver;
 mod registry;
+mod slot;
 mod stream;
 
 pub use ctrl_c::{CtrlC, ctrl_c};

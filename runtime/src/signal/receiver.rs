@@ -3,7 +3,8 @@
 //! seen last.
 
 use super::listener::Listener;
-use super::registry::{Globals, Slot, globals};
+use super::registry::{Globals, globals};
+use super::slot::Slot;
 use std::io;
 use std::sync::Arc;
 use std::task::{Context, Poll};

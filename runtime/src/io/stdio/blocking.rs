@@ -108,7 +108,7 @@ impl Blocking {
                 Ok(())
             }
             Err(missing) => Err(io::Error::other(format!(
-                "runtime::io::{:?} was used {missing} (its reads and writes run on the \
+                "runtime::io::{:?} was {missing} (its reads and writes run on the \
                  runtime's blocking pool)",
                 self.stream
             ))),
