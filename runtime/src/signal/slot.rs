@@ -39,9 +39,13 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
-    /// The handler's half: flags a delivery. Async-signal-safe.
+    /// The handler's half: flags a delivery. Async-signal-safe (a
+    /// lock-free atomic operation).
+    ///
+    /// A swap rather than a store: as cheap, and loom mis-models a plain
+    /// store racing the broadcast's swap (tokio-rs/loom#254).
     pub(crate) fn deliver(&self) {
-        self.pending.store(true, Ordering::SeqCst);
+        self.pending.swap(true, Ordering::SeqCst);
     }
 
     /// A drain's half, after the pipe was read empty: counts the flagged

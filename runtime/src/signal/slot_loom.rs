@@ -11,8 +11,9 @@ use std::task::Poll;
 /// ready at once or woken: if the wake-up could be lost, the receiver
 /// would block forever and loom would report a deadlock.
 ///
-/// Checked to fail (loom: "deadlock") with the receiver reading the
-/// generation *before* registering its waker.
+/// Checked to fail (loom: "deadlock") with `broadcast` waking the
+/// receivers *before* bumping the generation: the woken receiver looks
+/// too early, waits again, and the bump wakes nobody.
 #[test]
 fn loom_a_waiting_receiver_sees_or_is_woken_by_a_delivery() {
     crate::loom::model(|| {
