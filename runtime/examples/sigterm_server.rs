@@ -29,16 +29,16 @@
 //! ```
 //!
 //! The asyncio version keeps its connection tasks in a set and does
-//! `await asyncio.wait_for(asyncio.gather(*tasks), timeout)`; so does this
-//! one (`task::gather` under `time::timeout`), pruning finished tasks as
-//! it accepts so that a long-running server holds only live ones.
+//! `await asyncio.wait_for(asyncio.gather(*tasks), timeout)`; this one
+//! keeps them in a `task::JoinSet` (which drops finished tasks as it goes)
+//! and drains it under `time::timeout`. The accept loop is a `select!`
+//! between the next connection and the next `SIGTERM`.
 
-use futures_lite::future;
 use runtime::io::{AsyncReadExt, AsyncWriteExt};
 use runtime::net::{TcpListener, TcpStream};
 use runtime::signal::{Signal, SignalKind, signal};
 use runtime::sync::Event;
-use runtime::task::JoinHandle;
+use runtime::task::JoinSet;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,44 +60,36 @@ pub async fn serve(
     drain_timeout: Duration,
 ) -> io::Result<Shutdown> {
     let stopping = Arc::new(Event::new());
-    let mut connections: Vec<JoinHandle<()>> = Vec::new();
+    // The connection tasks; finished ones are reaped as we go, so a server
+    // that runs for weeks holds only live ones.
+    let mut connections = JoinSet::new();
     loop {
-        // The signal first: a flood of connections cannot starve it.
-        let next = future::or(async { terminate.recv().await.map(|()| None) }, async {
-            Some(Some(listener.accept().await))
-        })
-        .await;
-        match next {
-            Some(Some(accepted)) => {
+        runtime::select! {
+            biased; // the signal first: a flood of connections cannot starve it
+            _ = terminate.recv() => break, // SIGTERM (or `None`: the runtime is closing)
+            accepted = listener.accept() => {
                 let (stream, _peer) = accepted?;
-                connections.retain(|task| !task.is_finished());
-                connections.push(runtime::spawn(handle(stream, stopping.clone())));
+                connections.spawn(handle(stream, stopping.clone()));
             }
-            // SIGTERM (or the runtime shutting down: `recv` gives `None`).
-            Some(None) | None => break,
         }
+        while connections.try_join_next().is_some() {}
     }
     drop(listener); // stop accepting: new connections are refused
-    connections.retain(|task| !task.is_finished());
+    while connections.try_join_next().is_some() {}
     println!(
         "SIGTERM: stopped accepting, draining {} connection(s)",
         connections.len()
     );
     stopping.set();
-    let all_done = runtime::task::gather(connections.iter_mut());
-    match runtime::time::timeout(drain_timeout, all_done).await {
-        Ok(_) => {
+    let drained = async { while connections.join_next().await.is_some() {} };
+    match runtime::time::timeout(drain_timeout, drained).await {
+        Ok(()) => {
             println!("drained, exiting");
             Ok(Shutdown::Drained)
         }
         Err(_elapsed) => {
-            let cut = connections
-                .iter()
-                .filter(|task| !task.is_finished())
-                .count();
-            for task in &connections {
-                task.abort();
-            }
+            let cut = connections.len();
+            connections.shutdown().await; // cancels them, and waits until they stopped
             println!("drain timed out: cut {cut} connection(s), exiting");
             Ok(Shutdown::Cut(cut))
         }
@@ -116,13 +108,9 @@ async fn handle(mut stream: TcpStream, stopping: Arc<Event>) {
         } else {
             // Idle: a read (cancel-safe: nothing is consumed unless it
             // completes) raced against the shutdown.
-            let read_or_stop = future::or(async { Some(stream.read(&mut buf).await) }, async {
-                stopping.wait().await;
-                None
-            });
-            match read_or_stop.await {
-                Some(read) => read,
-                None => return, // stopping, and no request in flight
+            runtime::select! {
+                read = stream.read(&mut buf) => read,
+                _ = stopping.wait() => return, // no request in flight
             }
         };
         let n = match read {

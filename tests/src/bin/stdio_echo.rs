@@ -48,12 +48,11 @@ async fn cancel() {
     out.flush().await.unwrap();
     for _ in 0..1000 {
         let mut buf = [0u8; 3];
-        let read =
-            futures_lite::future::or(async { Some(stdin.read(&mut buf).await.unwrap()) }, async {
-                runtime::yield_now().await;
-                None
-            })
-            .await;
+        let read = runtime::select! {
+            biased;
+            n = stdin.read(&mut buf) => Some(n.unwrap()),
+            _ = runtime::yield_now() => None,
+        };
         if let Some(n) = read {
             // Completed reads count too: forward what they got.
             out.write_all(&buf[..n]).await.unwrap();
