@@ -46,3 +46,37 @@ fn a_waiting_child_is_watched_through_a_pidfd() {
         },
     );
 }
+
+#[test]
+fn a_child_dropped_after_its_runtime_is_reaped_at_a_later_spawn() {
+    let _alone = process_cases::CHILDREN
+        .write()
+        .unwrap_or_else(|e| e.into_inner());
+    let rt = tests::current();
+    let cat = rt.block_on(async {
+        runtime::process::Command::new("cat")
+            .stdin(runtime::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    });
+    let pid = cat.id().unwrap();
+    drop(rt);
+    // No runtime to wait for it: to the orphan list, still running (its
+    // stdin closes only as the `Child`'s fields drop, after the adoption).
+    drop(cat);
+    let rt = tests::current();
+    rt.block_on(async {
+        // Each spawn sweeps the orphan list; cat exits once its stdin
+        // closed, at some point. A minute only a hang reaches.
+        for _ in 0..60_000 {
+            let status = runtime::process::Command::new("true").status().await;
+            assert!(status.unwrap().success());
+            if tests::reaped(pid) {
+                return;
+            }
+            runtime::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        panic!("the orphan was not reaped by later spawns");
+    });
+    assert_eq!(tests::zombies(), Vec::<u32>::new());
+}
