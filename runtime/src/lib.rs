@@ -77,10 +77,17 @@ mod loom;
 mod metrics;
 #[cfg(not(any(loom, miri)))]
 pub mod net;
+#[cfg(not(any(loom, miri)))]
+pub mod process;
 mod runtime;
 mod scheduler;
 #[cfg(not(any(loom, miri)))]
 pub mod signal;
+// The per-signal protocol alone (the rest of `signal` needs the OS), for
+// its loom models.
+#[cfg(all(loom, test))]
+#[path = "signal/slot.rs"]
+mod signal_slot;
 mod spawn;
 pub mod stream;
 mod sys;
@@ -124,5 +131,12 @@ pub mod __private {
             state.set(x);
             (x as usize) % branches
         })
+    }
+
+    /// Makes children spawned from now on wait through `SIGCHLD`, as on a
+    /// system without pidfds: for the tests of that path.
+    #[cfg(not(any(loom, miri)))]
+    pub fn process_force_sigchld() {
+        crate::process::force_sigchld();
     }
 }

@@ -303,3 +303,6 @@ pub use futures_lite::io::Cursor;
 /// });
 /// ```
 pub use futures_lite::io::{Empty, Sink, empty, sink};
+
+mod stdio;
+pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
