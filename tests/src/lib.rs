@@ -6,10 +6,14 @@ mod exec;
 #[cfg(not(miri))]
 mod guide;
 mod os;
+#[cfg(not(miri))]
+mod pg;
 mod rt;
 
 pub use exec::*;
 #[cfg(not(miri))]
 pub use guide::*;
 pub use os::*;
+#[cfg(not(miri))]
+pub use pg::PgCluster;
 pub use rt::*;
