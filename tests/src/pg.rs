@@ -213,23 +213,40 @@ impl Drop for PgCluster {
     }
 }
 
-/// Where `initdb`, `pg_ctl` and `postgres` are.
+/// Where `initdb`, `pg_ctl` and `postgres` are; panics saying how to
+/// install them if nowhere.
 fn find_bin_dir() -> PathBuf {
+    search_bin_dir(
+        std::env::var_os("PG_BIN").map(PathBuf::from),
+        Path::new("/usr/lib/postgresql"),
+        std::env::var_os("PATH"),
+    )
+    .unwrap_or_else(|message| panic!("{message}"))
+}
+
+/// `$PG_BIN`, else the newest `<debian>/<version>/bin`, else a directory
+/// of `path`: the first that holds the three binaries.
+fn search_bin_dir(
+    pg_bin: Option<PathBuf>,
+    debian: &Path,
+    path: Option<std::ffi::OsString>,
+) -> Result<PathBuf, String> {
     let has_all = |dir: &Path| {
         ["initdb", "pg_ctl", "postgres"]
             .iter()
             .all(|b| dir.join(b).is_file())
     };
-    if let Some(dir) = std::env::var_os("PG_BIN") {
-        let dir = PathBuf::from(dir);
-        assert!(
-            has_all(&dir),
-            "PG_BIN={} does not hold initdb, pg_ctl and postgres",
-            dir.display()
-        );
-        return dir;
+    if let Some(dir) = pg_bin {
+        return if has_all(&dir) {
+            Ok(dir)
+        } else {
+            Err(format!(
+                "PG_BIN={} does not hold initdb, pg_ctl and postgres",
+                dir.display()
+            ))
+        };
     }
-    let mut debian: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(debian)
         .into_iter()
         .flatten()
         .flatten()
@@ -239,22 +256,20 @@ fn find_bin_dir() -> PathBuf {
         })
         .filter(|(_, dir)| has_all(dir))
         .collect();
-    debian.sort();
-    if let Some((_, dir)) = debian.pop() {
-        return dir;
+    versions.sort();
+    if let Some((_, dir)) = versions.pop() {
+        return Ok(dir);
     }
-    let on_path = std::env::var_os("PATH")
+    let on_path = path
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
-    if let Some(dir) = on_path.into_iter().find(|dir| has_all(dir)) {
-        return dir;
-    }
-    panic!(
-        "PostgreSQL is not installed: this test starts a throwaway PostgreSQL server and needs \
-         its binaries (initdb, pg_ctl, postgres). Install them with \
+    on_path.into_iter().find(|dir| has_all(dir)).ok_or_else(|| {
+        "PostgreSQL is not installed: this test starts a throwaway PostgreSQL server and \
+         needs its binaries (initdb, pg_ctl, postgres). Install them with \
          `apt-get install postgresql` (Debian/Ubuntu; any version), or point PG_BIN at the \
          directory that holds them."
-    );
+            .to_string()
+    })
 }
 
 /// The effective user id.
@@ -315,4 +330,34 @@ fn check(what: &str, output: Output) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_postgresql_the_message_says_how_to_install_it() {
+        let empty = std::env::temp_dir().join(format!("runtime-no-pg-{}", std::process::id()));
+        std::fs::create_dir_all(&empty).unwrap();
+        let err = search_bin_dir(None, &empty, Some(empty.clone().into_os_string())).unwrap_err();
+        std::fs::remove_dir_all(&empty).unwrap();
+        assert!(err.contains("PostgreSQL is not installed"), "{err}");
+        assert!(err.contains("apt-get install postgresql"), "{err}");
+    }
+
+    #[test]
+    fn the_newest_debian_version_wins() {
+        let root = std::env::temp_dir().join(format!("runtime-fake-pg-{}", std::process::id()));
+        for version in ["9", "15", "13"] {
+            let bin = root.join(version).join("bin");
+            std::fs::create_dir_all(&bin).unwrap();
+            for name in ["initdb", "pg_ctl", "postgres"] {
+                std::fs::write(bin.join(name), "").unwrap();
+            }
+        }
+        let found = search_bin_dir(None, &root, None);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(found.unwrap(), root.join("15").join("bin"));
+    }
 }

@@ -280,5 +280,6 @@ pub use futures_lite::io::Cursor;
 /// ```
 pub use futures_lite::io::{Empty, Sink, empty, sink};
 
-#[cfg(feature = "tokio-io")]
+// No sockets under loom or Miri (`runtime::net` is compiled out there).
+#[cfg(all(feature = "tokio-io", not(any(loom, miri))))]
 pub mod tokio_io;
