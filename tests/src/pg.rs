@@ -109,6 +109,12 @@ impl PgCluster {
         )
     }
 
+    /// The directory of the server's Unix socket (`.s.PGSQL.<port>`), where
+    /// local users are trusted.
+    pub fn socket_dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Creates a login role `user` with `password`, and `database` owned
     /// by it; returns the URL to connect to it as that user.
     pub fn create_database(&self, user: &str, password: &str, database: &str) -> String {

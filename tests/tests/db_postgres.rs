@@ -1,7 +1,8 @@
 //! tokio-postgres on our runtime, against a real PostgreSQL (a throwaway
 //! `tests::PgCluster`): `Config::connect_raw` over our `TcpStream` (the
 //! `tokio-io` feature), the connection driven by our `spawn`, no tokio
-//! runtime anywhere. A CREATE / INSERT / SELECT round trip, and 100
+//! runtime anywhere. A CREATE / INSERT / SELECT round trip (over TCP, then
+//! over our `UnixStream`), and 100
 //! concurrent queries gathered, on both schedulers; several connections in
 //! parallel.
 #![cfg(not(miri))]
@@ -82,6 +83,21 @@ fn create_insert_select_round_trip() {
             // Dropping the client ends the session: the driver task finishes.
             drop(client);
             driver.await.unwrap();
+
+            // The same over our UnixStream (the server's socket file).
+            let socket = pg.socket_dir().join(format!(".s.PGSQL.{}", pg.port()));
+            let stream = runtime::net::UnixStream::connect(&socket).await.unwrap();
+            let config = tokio_postgres::Config::from_str("user=postgres dbname=postgres").unwrap();
+            let (client, connection) = config.connect_raw(stream, NoTls).await.unwrap();
+            runtime::spawn(connection);
+            let names: Vec<String> = client
+                .query(&format!("SELECT name FROM {table} ORDER BY id"), &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            assert_eq!(names, ["Ada", "Grace", "Édith ✓"]);
         });
     }
 }
