@@ -6,11 +6,16 @@ use crate::driver::Driver;
 use crate::handle::Handle;
 use crate::runtime::{Runtime, Scheduler};
 use crate::scheduler::slow_poll::{DebugMode, SlowPollCallback, print_to_stderr};
+use crate::scheduler::thread_hooks::ThreadHooks;
 use crate::scheduler::{self, current_thread, multi_thread};
 use std::fmt;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
+
+// `on_thread_start` / `on_thread_stop`, and the recipe for tokio-bound
+// crates in their docs.
+mod hooks;
 
 /// The environment variable that sets the default number of workers.
 const WORKER_THREADS_ENV: &str = "RUNTIME_WORKER_THREADS";
@@ -55,6 +60,7 @@ pub struct Builder {
     slow_poll_threshold: Option<Duration>,
     on_slow_poll: Option<SlowPollCallback>,
     start_paused: bool,
+    hooks: ThreadHooks,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +110,7 @@ impl Builder {
             slow_poll_threshold: None,
             on_slow_poll: None,
             start_paused: false,
+            hooks: ThreadHooks::default(),
         }
     }
 
@@ -366,6 +373,7 @@ impl Builder {
             stack_size: self.stack_size,
             max_threads: self.max_blocking_threads,
             keep_alive: self.keep_alive,
+            hooks: self.hooks.clone(),
         });
         let spawner = blocking_pool.spawner().clone();
         let (scheduler, handle) = match self.kind {
@@ -382,6 +390,7 @@ impl Builder {
                 let threads = multi_thread::ThreadConfig {
                     name: self.worker_name.clone(),
                     stack_size: self.stack_size,
+                    hooks: self.hooks.clone(),
                 };
                 let (workers, handle) = multi_thread::MultiThread::launch(
                     workers,
@@ -459,6 +468,8 @@ impl fmt::Debug for Builder {
             .field("event_interval", &self.event_interval)
             .field("slow_poll_threshold", &self.slow_poll_threshold)
             .field("start_paused", &self.start_paused)
+            .field("on_thread_start", &self.hooks.start.is_some())
+            .field("on_thread_stop", &self.hooks.stop.is_some())
             .finish_non_exhaustive()
     }
 }

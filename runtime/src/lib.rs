@@ -60,6 +60,19 @@
 //! worker. Awaiting the task's handle gives a [`JoinError`](task::JoinError)
 //! with `is_panic()`.
 //!
+//! # Cargo features
+//!
+//! All off by default.
+//!
+//! * `tracing`: task and worker events for `tracing` subscribers.
+//! * `tokio-io`: tokio's `AsyncRead` / `AsyncWrite` on every stream type
+//!   and half (`runtime::io::tokio_io`), for crates written against them
+//!   (tokio-postgres's `connect_raw`, tokio-util codecs,
+//!   tokio-tungstenite). The traits only: no tokio runtime is started.
+//!
+//! Crates hard-wired to tokio's *runtime* (reqwest, tonic, sqlx) run from
+//! ours with the recipe in [`Builder::on_thread_start`]'s docs.
+//!
 //! [`abort`]: task::JoinHandle::abort
 
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -8,6 +8,8 @@ mod guide;
 mod os;
 #[cfg(not(miri))]
 mod process;
+#[cfg(not(miri))]
+mod pg;
 mod rt;
 
 pub use exec::*;
@@ -16,4 +18,6 @@ pub use guide::*;
 pub use os::*;
 #[cfg(not(miri))]
 pub use process::*;
+#[cfg(not(miri))]
+pub use pg::PgCluster;
 pub use rt::*;

@@ -1,5 +1,6 @@
-//! The file, HTTP and database programs of the asyncio guides, ported in
-//! `runtime/examples/` (the network ones against local stand-ins): what
+//! The file and HTTP programs of the asyncio guides, ported in
+//! `runtime/examples/` (the network ones against local stand-ins; the
+//! database ones are in `guide_db.rs`): what
 //! they print and how long they take, on a paused clock (see
 //! `tests/src/guide.rs`).
 
@@ -15,10 +16,6 @@ mod file_read;
 #[path = "../../runtime/examples/http_fetch.rs"]
 #[allow(dead_code)]
 mod http_fetch;
-
-#[path = "../../runtime/examples/db_fetch_users.rs"]
-#[allow(dead_code)]
-mod db_fetch_users;
 
 #[test]
 fn file_read_prints_the_contents() {
@@ -54,20 +51,6 @@ fn http_fetch_prints_the_stand_in_page() {
     assert!(run.printed.ends_with("</html>\n\n"));
 }
 
-#[test]
-fn db_fetch_users_prints_each_record() {
-    let run = run_guide!(db_fetch_users::program());
-    run.output.unwrap();
-    assert_eq!(
-        run.printed,
-        lines(&[
-            "<Record id=1 name='Alice' email='alice@example.com'>",
-            "<Record id=2 name='Bob' email='bob@example.com'>",
-            "<Record id=3 name='Carol' email='carol@example.com'>",
-        ])
-    );
-}
-
 #[path = "../../runtime/examples/fetch_urls.rs"]
 #[allow(dead_code)]
 mod fetch_urls;
@@ -75,10 +58,6 @@ mod fetch_urls;
 #[path = "../../runtime/examples/file_read_gather.rs"]
 #[allow(dead_code)]
 mod file_read_gather;
-
-#[path = "../../runtime/examples/db_query.rs"]
-#[allow(dead_code)]
-mod db_query;
 
 #[test]
 fn fetch_urls_fetches_the_three_sites_at_once() {
@@ -133,17 +112,4 @@ fn file_read_gather_fails_on_a_missing_file() {
     let run = run_guide!(file_read_gather::program(temp_path("guide-no-such-dir")));
     assert_eq!(run.output.unwrap_err().kind(), std::io::ErrorKind::NotFound);
     assert_eq!(run.printed, "");
-}
-
-#[test]
-fn db_query_prints_each_row() {
-    let run = run_guide!(db_query::program());
-    run.output.unwrap();
-    assert_eq!(
-        run.printed,
-        lines(&[
-            "<Record id=1 value='first'>",
-            "<Record id=2 value='second'>"
-        ])
-    );
 }

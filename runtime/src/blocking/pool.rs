@@ -17,6 +17,7 @@ use super::schedule::BlockingSchedule;
 use crate::loom::{Condvar, Mutex};
 use crate::scheduler;
 use crate::scheduler::context;
+use crate::scheduler::thread_hooks::ThreadHooks;
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub(crate) struct Config {
     pub(crate) stack_size: Option<usize>,
     pub(crate) max_threads: usize,
     pub(crate) keep_alive: Duration,
+    /// `Builder::on_thread_start` / `on_thread_stop`.
+    pub(crate) hooks: ThreadHooks,
 }
 
 /// A queued blocking task.
@@ -287,6 +290,7 @@ impl Spawner {
     fn run(&self, id: usize, handle: scheduler::Handle) {
         let inner = &self.inner;
         let _current = context::set_current(&handle);
+        inner.config.hooks.thread_started();
         let keep_alive = inner.config.keep_alive;
         let mut shared = inner.shared.lock();
         'work: loop {
@@ -330,6 +334,13 @@ impl Spawner {
                     break 'work;
                 }
             }
+        }
+        // The stop hook runs before the thread stops counting, so a
+        // shutdown that waits for the threads waits for the hooks too.
+        if inner.config.hooks.stop.is_some() {
+            drop(shared);
+            inner.config.hooks.thread_stopping();
+            shared = inner.shared.lock();
         }
         shared.num_threads -= 1;
         inner

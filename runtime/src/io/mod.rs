@@ -23,6 +23,11 @@
 //! macros, a few dependencies), well kept by the smol authors, and built on
 //! exactly the `futures-io` traits above.
 //!
+//! With the `tokio-io` feature, the same types also implement tokio's
+//! `AsyncRead` / `AsyncWrite` (module `tokio_io`), for the crates written
+//! against tokio's traits (tokio-postgres, tokio-util's codecs,
+//! tokio-tungstenite).
+//!
 //! | asyncio | runtime |
 //! |---|---|
 //! | `await reader.read(n)` | [`AsyncReadExt::read`]`(&mut buf).await` |
@@ -306,3 +311,6 @@ pub use futures_lite::io::{Empty, Sink, empty, sink};
 
 mod stdio;
 pub use stdio::{Stderr, Stdin, Stdout, stderr, stdin, stdout};
+// No sockets under loom or Miri (`runtime::net` is compiled out there).
+#[cfg(all(feature = "tokio-io", not(any(loom, miri))))]
+pub mod tokio_io;

@@ -67,13 +67,17 @@
 //! `SO_NOSIGPIPE` instead): writing to a peer that has gone away is an
 //! `io::Error` (`BrokenPipe` or `ConnectionReset`), never a `SIGPIPE`.
 //!
+//! With the `tokio-io` feature, every stream type and half also
+//! implements tokio's `AsyncRead` / `AsyncWrite` (see
+//! `runtime::io::tokio_io`).
+//!
 //! [`AsyncReadExt::read`]: crate::io::AsyncReadExt::read
 //! [`AsyncRead`]: crate::io::AsyncRead
 //! [`AsyncWrite`]: crate::io::AsyncWrite
 
 mod addr;
 mod backoff;
-mod stream_io;
+pub(crate) mod stream_io;
 mod sys;
 mod tcp;
 mod udp;

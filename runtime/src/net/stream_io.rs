@@ -43,6 +43,7 @@
 use crate::driver::io::{Direction, PollEvented};
 use crate::net::sys;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::Shutdown;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::task::{Context, Poll};
@@ -111,6 +112,22 @@ impl<S: AsFd> StreamIo<S> {
     pub(crate) fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         self.io.try_io(Direction::Write, |socket| {
             sys::send_vectored(&socket.0, bufs)
+        })
+    }
+
+    /// A read into memory that may be uninitialized (`recv(2)` writes it,
+    /// nothing zeroes it first): for readers whose buffers track what is
+    /// initialized, such as tokio's `ReadBuf`. Otherwise as a read of the
+    /// module docs. On `Ok(n)` the first `n` bytes of `buf` are
+    /// initialized.
+    #[cfg_attr(not(feature = "tokio-io"), allow(dead_code))]
+    pub(crate) fn poll_read_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_io(cx, Direction::Read, |socket| {
+            socket2::SockRef::from(&socket.0).recv(buf)
         })
     }
 

@@ -15,6 +15,7 @@ pub(crate) mod multi_thread;
 pub(crate) mod park_thread;
 pub(crate) mod rand;
 pub(crate) mod slow_poll;
+pub(crate) mod thread_hooks;
 
 pub(crate) use common::{Common, Config};
 

@@ -44,6 +44,7 @@ fn runtime() -> (std::sync::Arc<Handle>, BlockingPool) {
         stack_size: None,
         max_threads: 1,
         keep_alive: Duration::from_secs(1),
+        hooks: Default::default(),
     });
     let config = Config {
         global_queue_interval: 31,

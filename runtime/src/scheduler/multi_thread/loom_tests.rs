@@ -50,6 +50,7 @@ fn runtime(workers: usize) -> (std::sync::Arc<Handle>, Vec<Box<Core>>, BlockingP
         stack_size: None,
         max_threads: 1,
         keep_alive: Duration::from_secs(1),
+        hooks: Default::default(),
     });
     let config = Config {
         global_queue_interval: 1_000_000,

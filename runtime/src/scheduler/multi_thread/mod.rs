@@ -53,6 +53,7 @@ use crate::blocking;
 use crate::driver::{self, Driver};
 use crate::loom::{Mutex, Ordering, fence};
 use crate::scheduler::slow_poll::DebugMode;
+use crate::scheduler::thread_hooks::ThreadHooks;
 use crate::scheduler::{Common, Config};
 use crate::task::{self, JoinHandle, Notified, TaskMeta};
 use crossbeam_utils::CachePadded;
@@ -102,6 +103,8 @@ pub(crate) struct MultiThread {
 pub(crate) struct ThreadConfig {
     pub(crate) name: Arc<dyn Fn(usize) -> String + Send + Sync>,
     pub(crate) stack_size: Option<usize>,
+    /// `Builder::on_thread_start` / `on_thread_stop`.
+    pub(crate) hooks: ThreadHooks,
 }
 
 impl MultiThread {
@@ -124,7 +127,8 @@ impl MultiThread {
                 builder = builder.stack_size(size);
             }
             let worker_handle = handle.clone();
-            match builder.spawn(move || worker::run(worker_handle, index, core)) {
+            let hooks = threads.hooks.clone();
+            match builder.spawn(move || worker::run(worker_handle, index, core, &hooks)) {
                 Ok(thread) => started.push(thread),
                 Err(err) => {
                     let partial = MultiThread { threads: started };

@@ -11,6 +11,7 @@ use super::park::Parker;
 use super::queue::Local;
 use super::{Handle, MAX_LIFO_POLLS};
 use crate::scheduler::context;
+use crate::scheduler::thread_hooks::ThreadHooks;
 use crate::scheduler::{self, rand::FastRand};
 use crate::task::{Notified, coop};
 use std::cell::RefCell;
@@ -43,9 +44,10 @@ pub(super) struct Core {
 }
 
 /// The body of a worker thread.
-pub(super) fn run(handle: Arc<Handle>, index: usize, core: Box<Core>) {
+pub(super) fn run(handle: Arc<Handle>, index: usize, core: Box<Core>, hooks: &ThreadHooks) {
     let current = scheduler::Handle::MultiThread(handle.clone());
     let _current = context::set_current(&current);
+    hooks.thread_started();
     let _driving = context::enter_driving("a runtime worker");
     let cx = scheduler::Context::MultiThread(Context {
         index,
@@ -57,6 +59,7 @@ pub(super) fn run(handle: Arc<Handle>, index: usize, core: Box<Core>) {
     };
     let core = context::set_scheduler(&cx, || worker.run(core));
     worker.handle.return_core(core);
+    hooks.thread_stopping();
 }
 
 impl Core {
