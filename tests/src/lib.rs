@@ -5,11 +5,15 @@ mod exec;
 // Miri (no sockets there), and the guide tests are not run under it.
 #[cfg(not(miri))]
 mod guide;
+#[cfg(not(miri))]
+mod http;
 mod os;
 mod rt;
 
 pub use exec::*;
 #[cfg(not(miri))]
 pub use guide::*;
+#[cfg(not(miri))]
+pub use http::*;
 pub use os::*;
 pub use rt::*;

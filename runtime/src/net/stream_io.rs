@@ -43,6 +43,7 @@
 use crate::driver::io::{Direction, PollEvented};
 use crate::net::sys;
 use std::io::{self, IoSlice, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::Shutdown;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::task::{Context, Poll};
@@ -92,6 +93,21 @@ impl<S: AsFd> StreamIo<S> {
         mut op: impl FnMut(&S) -> io::Result<R>,
     ) -> io::Result<R> {
         self.io.async_io(direction, |socket| op(&socket.0)).await
+    }
+
+    /// A read into memory that may be uninitialised (hyper's and tokio's
+    /// read buffers): `recv(2)` writes the bytes it returns and nothing
+    /// else, so no zeroing is needed. Returns how many bytes it wrote at
+    /// the start of `buf`. The readiness rules are those of `poll_read`.
+    #[cfg_attr(not(feature = "hyper"), allow(dead_code))]
+    pub(crate) fn poll_read_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_io(cx, Direction::Read, |socket| {
+            socket2::SockRef::from(&socket.0).recv(buf)
+        })
     }
 
     /// `AsyncWrite::poll_write_vectored`: see the module docs.

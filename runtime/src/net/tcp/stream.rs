@@ -48,7 +48,7 @@ use std::time::Duration;
 /// ```
 pub struct TcpStream {
     /// Shared with the halves (`split.rs`), which read and write through it.
-    pub(super) io: StreamIo<std::net::TcpStream>,
+    pub(crate) io: StreamIo<std::net::TcpStream>,
 }
 
 impl TcpStream {

@@ -27,7 +27,7 @@ use std::path::Path;
 /// });
 /// ```
 pub struct UnixStream {
-    io: StreamIo<std::os::unix::net::UnixStream>,
+    pub(crate) io: StreamIo<std::os::unix::net::UnixStream>,
 }
 
 impl UnixStream {
