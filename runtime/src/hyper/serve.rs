@@ -379,12 +379,13 @@ where
     let mut closed = pin!(shared.closed.wait());
     let mut told = false;
     std::future::poll_fn(|cx| {
-        if !told {
-            if shutdown.as_mut().poll(cx).is_ready() {
-                told = true;
-                conn.as_mut().graceful_shutdown();
-            }
-        } else if closed.as_mut().poll(cx).is_ready() {
+        if !told && shutdown.as_mut().poll(cx).is_ready() {
+            told = true;
+            conn.as_mut().graceful_shutdown();
+        }
+        // Once told, `closed` is polled on every poll, this one included,
+        // so that its waker is registered before the drain can time out.
+        if told && closed.as_mut().poll(cx).is_ready() {
             return Poll::Ready(());
         }
         // A connection error (a client that went away, a malformed
