@@ -42,7 +42,10 @@ impl Reply {
 /// when the connection does.
 pub async fn http1_client(
     addr: SocketAddr,
-) -> (http1::SendRequest<String>, runtime::task::JoinHandle<hyper::Result<()>>) {
+) -> (
+    http1::SendRequest<String>,
+    runtime::task::JoinHandle<hyper::Result<()>>,
+) {
     let stream = TcpStream::connect(addr).await.expect("connect");
     let (sender, connection) = http1::handshake(stream).await.expect("HTTP/1 handshake");
     (sender, runtime::spawn(connection))
@@ -52,7 +55,10 @@ pub async fn http1_client(
 /// a task; hyper spawns its streams' tasks with our `Executor`.
 pub async fn http2_client(
     addr: SocketAddr,
-) -> (http2::SendRequest<String>, runtime::task::JoinHandle<hyper::Result<()>>) {
+) -> (
+    http2::SendRequest<String>,
+    runtime::task::JoinHandle<hyper::Result<()>>,
+) {
     let stream = TcpStream::connect(addr).await.expect("connect");
     let (sender, connection) = http2::handshake(Executor, stream)
         .await

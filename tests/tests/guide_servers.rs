@@ -6,10 +6,10 @@
 // Each example brings its own copy of `runtime/examples/guide/console.rs`.
 #![allow(clippy::duplicate_mod)]
 
+use hyper::StatusCode;
 use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use runtime::net::{OwnedReadHalf, OwnedWriteHalf, TcpListener};
 use runtime::stream::StreamExt;
-use hyper::StatusCode;
 use runtime::sync::Event;
 use runtime::time::Instant;
 use std::net::SocketAddr;

@@ -32,7 +32,10 @@ async fn hello(Path(name): Path<String>) -> String {
 
 async fn user(State(users): State<Users>, Path(id): Path<u32>) -> Result<Json<User>, StatusCode> {
     let users = users.lock().await;
-    let user = users.iter().find(|user| user.id == id).ok_or(StatusCode::NOT_FOUND)?;
+    let user = users
+        .iter()
+        .find(|user| user.id == id)
+        .ok_or(StatusCode::NOT_FOUND)?;
     Ok(Json(User {
         id: user.id,
         name: user.name.clone(),
@@ -88,10 +91,20 @@ fn json_in_and_out() {
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.header("content-type"), "application/json");
         let alice: User = serde_json::from_str(&reply.body).unwrap();
-        assert_eq!(alice, User { id: 1, name: "Alice".into() });
+        assert_eq!(
+            alice,
+            User {
+                id: 1,
+                name: "Alice".into()
+            }
+        );
 
         let (mut sender, _) = http1_client(addr).await;
-        let bob = serde_json::to_string(&User { id: 2, name: "Bob".into() }).unwrap();
+        let bob = serde_json::to_string(&User {
+            id: 2,
+            name: "Bob".into(),
+        })
+        .unwrap();
         let request = hyper::Request::post("/users")
             .header("content-type", "application/json")
             .body(bob)
@@ -122,7 +135,10 @@ fn handlers_sleep_on_the_runtime_clock_concurrently() {
         let clients = (0..5).map(|_| runtime::spawn(tests::get(addr, "/slow")));
         for reply in runtime::task::gather(clients).await {
             let reply = reply.unwrap().unwrap();
-            assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "done"));
+            assert_eq!(
+                (reply.status, reply.body.as_str()),
+                (StatusCode::OK, "done")
+            );
         }
         // Five requests, each sleeping 1 s, at once: 1 s of paused time.
         assert_eq!(start.elapsed(), Duration::from_secs(1));
@@ -145,12 +161,14 @@ fn an_unknown_route_is_404() {
 #[test]
 fn an_axum_app_serves_on_a_multi_thread_runtime() {
     // The connection tasks move between workers: everything is Send.
-    let rt = runtime::Builder::multi_thread().worker_threads(2).build().unwrap();
+    let rt = runtime::Builder::multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
     rt.block_on(async {
         let addr = start().await;
-        let clients = (0..20).map(|i| {
-            runtime::spawn(async move { tests::get(addr, &format!("/hello/{i}")).await })
-        });
+        let clients = (0..20)
+            .map(|i| runtime::spawn(async move { tests::get(addr, &format!("/hello/{i}")).await }));
         for (i, reply) in runtime::task::gather(clients).await.into_iter().enumerate() {
             assert_eq!(reply.unwrap().unwrap().body, format!("Hello, {i}!"));
         }

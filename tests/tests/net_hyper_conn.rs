@@ -32,7 +32,10 @@ async fn app(request: Request<Incoming>) -> Result<Response<String>, Infallible>
         ),
         ("POST", "/upper") => {
             let body = request.into_body().collect().await.unwrap().to_bytes();
-            reply(StatusCode::OK, String::from_utf8_lossy(&body).to_uppercase())
+            reply(
+                StatusCode::OK,
+                String::from_utf8_lossy(&body).to_uppercase(),
+            )
         }
         ("GET", "/slow") => {
             sleep(Duration::from_secs(2)).await;
@@ -108,7 +111,10 @@ fn http2_server_and_client_with_our_executor() {
         });
         for reply in runtime::task::gather(requests).await {
             let reply = reply.unwrap().unwrap();
-            assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "slept"));
+            assert_eq!(
+                (reply.status, reply.body.as_str()),
+                (StatusCode::OK, "slept")
+            );
         }
         assert_eq!(start.elapsed(), Duration::from_secs(2));
 
@@ -140,7 +146,9 @@ fn large_bodies_cross_in_both_directions_over_a_unix_stream() {
         let (mut sender, client) = hyper::client::conn::http1::handshake(stream).await.unwrap();
         let client = runtime::spawn(client);
 
-        let body: String = (0..200_000).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+        let body: String = (0..200_000)
+            .map(|i| (b'a' + (i % 26) as u8) as char)
+            .collect();
         let request = Request::post("/upper").body(body.clone()).unwrap();
         let reply = Reply::read(sender.send_request(request).await.unwrap());
         let reply = reply.await.unwrap();

@@ -94,11 +94,17 @@ fn a_request_in_flight_finishes_new_connections_are_refused_and_serve_returns() 
 
         gate.release.set();
         let reply = in_flight_h1.await.unwrap().unwrap();
-        assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "done /slow"));
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (StatusCode::OK, "done /slow")
+        );
         // HTTP/1 is told the connection ends after this response.
         assert_eq!(reply.header("connection"), "close");
         let reply = in_flight_h2.await.unwrap().unwrap();
-        assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "done /slow"));
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (StatusCode::OK, "done /slow")
+        );
         h2_conn.await.unwrap().unwrap(); // GOAWAY, then closed
 
         server.await.unwrap().unwrap();

@@ -54,7 +54,30 @@
 //! ```
 //!
 //! An axum `Router` is a tower service: `serve(listener, router)` runs it,
-//! in place of `axum::serve` (which needs tokio). The stack has no tokio
+//! in place of `axum::serve` (which needs tokio):
+//!
+//! ```
+//! use axum::{Json, Router, extract::Path, routing::get};
+//! use runtime::net::TcpListener;
+//!
+//! async fn user(Path(id): Path<u32>) -> Json<serde_json::Value> {
+//!     Json(serde_json::json!({ "id": id }))
+//! }
+//!
+//! # fn main() -> std::io::Result<()> {
+//! runtime::run(async {
+//!     let app = Router::new().route("/users/{id}", get(user));
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     // Serve until Ctrl-C, then let the requests in flight finish.
+//!     # let ctrl_c = async {}; // (shuts down at once here)
+//!     runtime::hyper::serve(listener, app)
+//!         .with_graceful_shutdown(ctrl_c) // runtime::signal::ctrl_c()
+//!         .await
+//! })
+//! # }
+//! ```
+//!
+//! The stack has no tokio
 //! runtime in it: hyper's own dependency on the `tokio` crate is its
 //! `sync` channels and `h2`'s codec traits, no reactor and no executor.
 

@@ -45,6 +45,10 @@ use std::time::Duration;
 
 /// How long [`Serve::with_graceful_shutdown`] lets connections finish by
 /// default: aiohttp's `web.run_app(shutdown_timeout=60.0)`.
+///
+/// ```
+/// assert_eq!(runtime::hyper::DEFAULT_DRAIN_TIMEOUT.as_secs(), 60);
+/// ```
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A source of connections for [`serve`]: implemented for

@@ -18,7 +18,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// The error type hyper takes from services and bodies.
+/// The error type hyper takes from services and bodies (any error, boxed):
+/// what an exception escaping an aiohttp handler is, a 500 or a dropped
+/// connection.
+///
+/// ```
+/// let err: runtime::hyper::BoxError = "the database is down".into();
+/// assert_eq!(err.to_string(), "the database is down");
+/// ```
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A hyper service that can serve connections on this runtime: called for
@@ -65,12 +72,28 @@ where
 }
 
 /// Marks [`IntoService`] for hyper services (`hyper::service::service_fn`,
-/// or any `hyper::service::Service<Request<Incoming>>`).
+/// or any `hyper::service::Service<Request<Incoming>>`): an aiohttp
+/// handler coroutine. Inferred, never written; a type with no values.
+///
+/// ```
+/// use runtime::hyper::{Hyper, IntoService};
+/// let hello = hyper::service::service_fn(|_| async {
+///     Ok::<_, std::convert::Infallible>(hyper::Response::new(String::new()))
+/// });
+/// let _service = IntoService::<Hyper>::into_service(hello); // what serve infers
+/// ```
 #[derive(Debug)]
 pub enum Hyper {}
 
 /// Marks [`IntoService`] for tower services (an axum `Router`,
-/// `tower::service_fn`, any `tower_service::Service<Request<Incoming>>`).
+/// `tower::service_fn`, any `tower_service::Service<Request<Incoming>>`):
+/// an aiohttp `web.Application` with its router. Inferred, never written.
+///
+/// ```
+/// use runtime::hyper::{IntoService, Tower};
+/// let app = axum::Router::new().route("/", axum::routing::get(|| async { "hi" }));
+/// let _service = IntoService::<Tower>::into_service(app); // what serve infers
+/// ```
 #[derive(Debug)]
 pub enum Tower {}
 
@@ -169,7 +192,22 @@ where
 
 pin_project! {
     /// The future of one request to a [`TowerService`]: readiness, then
-    /// the call.
+    /// the call (an aiohttp handler's coroutine, for one request).
+    ///
+    /// ```
+    /// use hyper::service::Service as _;
+    /// use runtime::hyper::{TowerFuture, TowerService};
+    ///
+    /// // Calling a tower service through hyper's trait gives a TowerFuture.
+    /// let app = axum::Router::new();
+    /// fn is_tower_future<S: tower_service::Service<hyper::Request<hyper::body::Incoming>>>(
+    ///     _: &TowerFuture<S>,
+    /// ) {}
+    /// # let _ = |request: hyper::Request<hyper::body::Incoming>| {
+    /// let future = TowerService(app).call(request);
+    /// is_tower_future(&future);
+    /// # };
+    /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct TowerFuture<S>
     where

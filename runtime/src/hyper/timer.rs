@@ -54,7 +54,11 @@ impl ::hyper::rt::Timer for Timer {
         Instant::now().into_std()
     }
 
-    fn reset(&self, sleep: &mut Pin<Box<dyn ::hyper::rt::Sleep>>, new_deadline: std::time::Instant) {
+    fn reset(
+        &self,
+        sleep: &mut Pin<Box<dyn ::hyper::rt::Sleep>>,
+        new_deadline: std::time::Instant,
+    ) {
         match sleep.as_mut().downcast_mut_pin::<Sleep>() {
             Some(ours) => ours.reset(Instant::from_std(new_deadline)),
             None => *sleep = self.sleep_until(new_deadline),
