@@ -382,8 +382,19 @@ where
     let mut shutdown = pin!(shared.shutdown.wait());
     let mut closed = pin!(shared.closed.wait());
     let mut told = false;
+    let mut watching = false;
     std::future::poll_fn(|cx| {
-        if !told && shutdown.as_mut().poll(cx).is_ready() {
+        // The first poll leaves this task's waker with `shutdown` (it wakes
+        // the same task for its whole life, whichever worker runs it);
+        // later polls only read the flag, so a busy connection does not
+        // lock the event's waiter list on every wake-up.
+        let shutting_down = if watching {
+            shared.shutdown.is_set()
+        } else {
+            watching = true;
+            shutdown.as_mut().poll(cx).is_ready()
+        };
+        if !told && shutting_down {
             told = true;
             conn.as_mut().graceful_shutdown();
         }
