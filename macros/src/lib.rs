@@ -21,6 +21,7 @@ mod config;
 mod expand;
 mod item;
 mod options;
+mod select;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -182,3 +183,82 @@ fn with_error(mut tokens: TokenStream2, error: syn::Error) -> TokenStream2 {
 
 #[cfg(test)]
 mod tests;
+
+/// Waits for the first of several futures to finish, runs that branch's
+/// handler and drops (cancels) the others: asyncio's
+/// `asyncio.wait({a, b}, return_when=FIRST_COMPLETED)` followed by
+/// cancelling the pending ones, written as one expression (and tokio's
+/// `select!`).
+///
+/// ```text
+/// runtime::select! {
+///     [biased;]
+///     <pattern> = <future> [, if <condition>] => <handler>,
+///     ...
+///     [else => <handler>,]
+/// }
+/// ```
+///
+/// * Every `<condition>` is evaluated first; a branch whose condition is
+///   false is disabled. Then every `<future>` is made (also those of
+///   disabled branches, which are never polled).
+/// * The enabled futures are polled in the current task, starting at a
+///   random branch each time so that no branch starves the others (with
+///   `biased;`, in the order written).
+/// * The first output that matches its branch's `<pattern>` wins: **every
+///   other future is dropped, which cancels it** (its `Drop` runs, a
+///   spawned task it awaited keeps running), and then the winner's
+///   `<handler>` runs with the pattern's bindings. An output that does not
+///   match disables its branch and the select goes on with the others.
+/// * When every branch is disabled, the `else` handler runs; without one,
+///   `select!` panics saying so.
+///
+/// The whole `select!` is an expression; a handler may `return`, `break`,
+/// `continue`, use `?` and `.await`, as code right after the select could,
+/// and may use what the futures borrowed (they are gone by then). Up to 64
+/// branches.
+///
+/// # Examples
+///
+/// A timeout around a receive, and a shutdown signal:
+///
+/// ```
+/// use std::time::Duration;
+/// use runtime::sync::{Event, Queue};
+///
+/// # runtime::run(async {
+/// let queue = Queue::new(0);
+/// let stop = Event::new();
+/// queue.put_nowait("job").unwrap();
+/// let mut handled = Vec::new();
+/// loop {
+///     runtime::select! {
+///         Ok(job) = queue.get() => handled.push(job),
+///         _ = stop.wait() => break,
+///         _ = runtime::time::sleep(Duration::from_millis(20)) => stop.set(),
+///     }
+/// }
+/// assert_eq!(handled, ["job"]);
+/// # });
+/// ```
+///
+/// A branch disabled by its condition, and `else`:
+///
+/// ```
+/// # runtime::run(async {
+/// let have_cache = false;
+/// let source = runtime::select! {
+///     v = async { 1 }, if have_cache => format!("cache {v}"),
+///     Some(v) = async { None::<u8> } => format!("found {v}"), // no match: disabled
+///     else => "every branch disabled".to_string(),
+/// };
+/// assert_eq!(source, "every branch disabled");
+/// # });
+/// ```
+#[proc_macro]
+pub fn select(input: TokenStream) -> TokenStream {
+    match syn::parse::<select::Select>(input) {
+        Ok(select) => select.expand(&quote::quote!(::runtime)).into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}

@@ -97,11 +97,33 @@ pub use metrics::RuntimeMetrics;
 pub use runtime::{Runtime, run};
 pub use task::{spawn, spawn_blocking, yield_now};
 
-pub use runtime_macros::{main, test};
+pub use runtime_macros::{main, select, test};
 pub use runtime_sync as sync;
 
 /// Support for the macros; not public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::combinators::{MaybeDone, TryMaybeDone};
+
+    /// Where `select!` starts polling: a branch in `0..branches`, from a
+    /// per-thread xorshift generator (fair enough for fairness; not for
+    /// anything else).
+    pub fn select_start(branches: usize) -> usize {
+        use std::cell::Cell;
+        thread_local! {
+            static STATE: Cell<u32> = const { Cell::new(0) };
+        }
+        STATE.with(|state| {
+            let mut x = state.get();
+            if x == 0 {
+                // Seeded per thread from the address of its state.
+                x = (state as *const Cell<u32> as usize as u32) | 1;
+            }
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            state.set(x);
+            (x as usize) % branches
+        })
+    }
 }

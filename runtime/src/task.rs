@@ -43,8 +43,8 @@ pub(crate) mod mock;
 mod tests;
 
 pub use crate::combinators::{
-    AsCompleted, Gather, Join, ReturnWhen, TaskGroup, TaskGroupError, TryGather, Wait, WaitOutput,
-    WaitTimeout, as_completed, gather, try_gather, wait, wait_timeout,
+    AsCompleted, Gather, Join, JoinSet, Race, ReturnWhen, TaskGroup, TaskGroupError, TryGather,
+    Wait, WaitOutput, WaitTimeout, as_completed, gather, race, try_gather, wait, wait_timeout,
 };
 pub use crate::spawn::{current_id, spawn, spawn_blocking, spawn_local};
 pub use coop::{Unconstrained, consume_budget, unconstrained};

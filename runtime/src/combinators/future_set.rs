@@ -19,7 +19,8 @@
 //! `FutureSet` moves only the `Vec`'s pointer, not the children. Only
 //! `Unpin` children may be taken out (`take_pending`).
 //!
-//! One poll of the set polls at most the children queued when it began, so
+//! One poll of the set polls at most the children left from its last poll
+//! and those queued when it began ([`Batch`](super::ready_list::Batch)), so
 //! a child that wakes itself at once (cooperative yield) cannot keep the
 //! parent spinning: it is polled again on the parent's next poll. And it
 //! stops when the task's cooperative budget is spent: the children left in
@@ -39,56 +40,20 @@
 //!
 //! # Wake-ups
 //!
-//! The parent stores its waker *before* it takes the queue of woken
-//! children, and a child waker queues its index *before* it reads the
-//! parent's waker, both under locks: a wake that comes after the parent
-//! took the queue finds the parent's waker. A child's `queued` flag is
-//! cleared *before* the child is polled, so a wake during (or right after)
-//! that poll queues it again. The `loom_*` models at the end check this.
+//! Each child's waker queues its index in a [`ReadyList`], whose module
+//! gives the protocol (and why no wake-up is lost); the `loom_*` models at
+//! the end check it with the very `FutureSet` code.
 
-use crate::loom::{AtomicBool, Mutex, Ordering};
+use super::ready_list::{Batch, EntryWaker, ReadyList};
 use crate::task::coop;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-
-/// What all child wakers share.
-struct Shared {
-    /// Indexes of children woken since the parent last looked.
-    ready: Mutex<Vec<usize>>,
-    /// The parent task's waker.
-    parent: Mutex<Option<Waker>>,
-}
-
-/// The waker of one child.
-struct ChildWaker {
-    index: usize,
-    /// Set while the index is in `ready` (or about to be polled).
-    queued: AtomicBool,
-    shared: Arc<Shared>,
-}
-
-impl Wake for ChildWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        if self.queued.swap(true, Ordering::AcqRel) {
-            return; // queued already
-        }
-        self.shared.ready.lock().push(self.index);
-        let parent = self.shared.parent.lock().clone();
-        if let Some(parent) = parent {
-            parent.wake();
-        }
-    }
-}
+use std::task::{Context, Poll, Waker};
 
 struct Child<F> {
     future: Option<F>,
-    state: Arc<ChildWaker>,
+    state: Arc<EntryWaker>,
     /// `state` as a `Waker`, made once.
     waker: Waker,
 }
@@ -97,9 +62,9 @@ struct Child<F> {
 pub(crate) struct FutureSet<F> {
     /// Filled once in `new`; never resized (see "Pinning").
     children: Vec<Child<F>>,
-    shared: Arc<Shared>,
+    ready: Arc<ReadyList>,
     /// Indexes taken from `ready` and not polled yet.
-    batch: Vec<usize>,
+    batch: Batch,
     pending: usize,
 }
 
@@ -109,33 +74,25 @@ impl<F> Unpin for FutureSet<F> {}
 
 impl<F: Future> FutureSet<F> {
     pub(crate) fn new(futures: impl IntoIterator<Item = F>) -> FutureSet<F> {
-        let shared = Arc::new(Shared {
-            ready: Mutex::new(Vec::new()),
-            parent: Mutex::new(None),
-        });
+        let ready = ReadyList::new();
+        // Every child starts queued: each is polled once at the start.
         let children: Vec<Child<F>> = futures
             .into_iter()
             .enumerate()
             .map(|(index, future)| {
-                let state = Arc::new(ChildWaker {
-                    index,
-                    queued: AtomicBool::new(true),
-                    shared: shared.clone(),
-                });
+                let (state, waker) = ready.entry(index as u64);
                 Child {
                     future: Some(future),
-                    waker: Waker::from(state.clone()),
                     state,
+                    waker,
                 }
             })
             .collect();
         let pending = children.len();
-        // Every child starts queued: each is polled once at the start.
-        *shared.ready.lock() = (0..pending).collect();
         FutureSet {
             children,
-            shared,
-            batch: Vec::new(),
+            ready,
+            batch: Batch::default(),
             pending,
         }
     }
@@ -156,45 +113,44 @@ impl<F: Future> FutureSet<F> {
         if self.pending == 0 {
             return Poll::Ready(None);
         }
-        {
-            let mut parent = self.shared.parent.lock();
-            if !parent.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                *parent = Some(cx.waker().clone());
+        let mut took = self.batch.begin(&self.ready, cx.waker());
+        loop {
+            while let Some(key) = self.batch.next_key() {
+                if !coop::has_budget_remaining() {
+                    // Children polled now would only answer "out of budget"
+                    // and queue themselves again: keep them and yield.
+                    self.batch.put_back();
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                let index = key as usize;
+                let child = &mut self.children[index];
+                // Clear before polling, so a wake during the poll queues again.
+                child.state.clear();
+                let Some(future) = child.future.as_mut() else {
+                    continue;
+                };
+                let mut child_cx = Context::from_waker(&child.waker);
+                // SAFETY: the children's buffer is never reallocated and a
+                // child is never moved out unless `F: Unpin` (see "Pinning").
+                let future = unsafe { Pin::new_unchecked(future) };
+                if let Poll::Ready(output) = future.poll(&mut child_cx) {
+                    child.future = None;
+                    self.pending -= 1;
+                    if self.pending == 0 {
+                        self.release_parent();
+                    }
+                    return Poll::Ready(Some((index, output)));
+                }
             }
-        }
-        if self.batch.is_empty() {
-            std::mem::swap(&mut self.batch, &mut *self.shared.ready.lock());
-            // Poll in wake order (the batch is popped from the end).
-            self.batch.reverse();
-        }
-        while let Some(index) = self.batch.pop() {
-            if !coop::has_budget_remaining() {
-                // Children polled now would only answer "out of budget" and
-                // queue themselves again: keep them queued and yield.
-                self.batch.push(index);
-                cx.waker().wake_by_ref();
+            if took {
                 return Poll::Pending;
             }
-            let child = &mut self.children[index];
-            // Clear before polling, so a wake during the poll queues again.
-            child.state.queued.store(false, Ordering::Release);
-            let Some(future) = child.future.as_mut() else {
-                continue;
-            };
-            let mut child_cx = Context::from_waker(&child.waker);
-            // SAFETY: the children's buffer is never reallocated and a
-            // child is never moved out unless `F: Unpin` (see "Pinning").
-            let future = unsafe { Pin::new_unchecked(future) };
-            if let Poll::Ready(output) = future.poll(&mut child_cx) {
-                child.future = None;
-                self.pending -= 1;
-                if self.pending == 0 {
-                    self.release_parent();
-                }
-                return Poll::Ready(Some((index, output)));
-            }
+            // The leftovers of the last poll are done: register the waker
+            // and take what was woken since, once.
+            self.batch.refill(&self.ready, cx.waker());
+            took = true;
         }
-        Poll::Pending
     }
 }
 
@@ -225,8 +181,7 @@ impl<F> FutureSet<F> {
     /// owner that is done polling the set before every child finished.
     pub(crate) fn release_parent(&self) {
         // Dropped after the lock is released: a waker's drop may run any code.
-        let parent = self.shared.parent.lock().take();
-        drop(parent);
+        self.ready.release_parent();
     }
 }
 
@@ -434,7 +389,7 @@ mod models {
                 );
             }
             assert!(
-                set.shared.parent.lock().is_none(),
+                !set.ready.has_parent(),
                 "a finished set let go of the parent's waker"
             );
         });
@@ -465,7 +420,7 @@ mod models {
             assert_eq!(drain(&mut set), [0]);
             early.join().unwrap();
             opener.join().unwrap();
-            assert!(set.shared.ready.lock().len() <= 1, "queued at most once");
+            assert!(set.ready.queued_len() <= 1, "queued at most once");
         });
     }
 }
