@@ -190,3 +190,33 @@ fn serve_detects_http1_and_http2_on_one_listener() {
         server.abort();
     });
 }
+
+#[test]
+fn hyper_header_read_timeout_runs_on_the_paused_clock() {
+    // hyper's own timeout, through our Timer: a client that sends half a
+    // request head is cut off after exactly 5 s of paused time.
+    tests::paused().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = runtime::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            http1::Builder::new()
+                .timer(Timer)
+                .header_read_timeout(Duration::from_secs(5))
+                .serve_connection(stream, service_fn(app))
+                .await
+        });
+        use runtime::io::{AsyncReadExt, AsyncWriteExt};
+        let mut slowloris = TcpStream::connect(addr).await.unwrap();
+        let start = Instant::now();
+        slowloris
+            .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .unwrap();
+        let mut rest = Vec::new();
+        slowloris.read_to_end(&mut rest).await.unwrap(); // until hyper closes
+        assert_eq!(start.elapsed(), Duration::from_secs(5));
+        let err = server.await.unwrap().unwrap_err();
+        assert!(err.is_timeout(), "{err}");
+    });
+}
