@@ -85,6 +85,8 @@ pub mod debug;
 mod driver;
 pub mod fs;
 mod handle;
+#[cfg(all(feature = "hyper", not(any(loom, miri))))]
+pub mod hyper;
 pub mod io;
 mod loom;
 mod metrics;

@@ -28,7 +28,6 @@
 //! The tests never put a timeout around network I/O for the same reason.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// What a guide program did, run by [`run_guide!`].
@@ -87,16 +86,4 @@ pub fn secs(n: f64) -> Duration {
 /// The lines, each ending in `\n`: what a program printing them captured.
 pub fn lines(lines: &[&str]) -> String {
     lines.iter().map(|line| format!("{line}\n")).collect()
-}
-
-/// A one-request HTTP/1.0 client: sends `GET path` to `addr` and returns
-/// the whole response (status line, headers and body).
-pub async fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<String> {
-    use runtime::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = runtime::net::TcpStream::connect(addr).await?;
-    let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    Ok(response)
 }

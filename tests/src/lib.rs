@@ -5,6 +5,8 @@ mod exec;
 // Miri (no sockets there), and the guide tests are not run under it.
 #[cfg(not(miri))]
 mod guide;
+#[cfg(not(miri))]
+mod http;
 mod os;
 #[cfg(not(miri))]
 mod process;
@@ -15,6 +17,8 @@ mod rt;
 pub use exec::*;
 #[cfg(not(miri))]
 pub use guide::*;
+#[cfg(not(miri))]
+pub use http::*;
 pub use os::*;
 #[cfg(not(miri))]
 pub use process::*;

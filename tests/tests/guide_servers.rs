@@ -6,12 +6,15 @@
 // Each example brings its own copy of `runtime/examples/guide/console.rs`.
 #![allow(clippy::duplicate_mod)]
 
+use hyper::StatusCode;
 use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use runtime::net::{OwnedReadHalf, OwnedWriteHalf, TcpListener};
 use runtime::stream::StreamExt;
+use runtime::sync::Event;
 use runtime::time::Instant;
 use std::net::SocketAddr;
-use tests::{http_get, lines, run_paused, secs};
+use std::sync::Arc;
+use tests::{get, lines, run_paused, secs};
 
 #[path = "../../runtime/examples/tcp_hello_server.rs"]
 #[allow(dead_code)] // its `main`
@@ -25,13 +28,6 @@ mod fastapi_route;
 #[allow(dead_code)]
 mod chat_room;
 
-/// The body of an HTTP response, after its status line: (status line, body).
-fn status_and_body(response: &str) -> (&str, &str) {
-    let status = response.lines().next().unwrap_or_default();
-    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-    (status, body)
-}
-
 #[test]
 fn tcp_hello_server_says_hello_on_slash_only() {
     let ((printed, port), _) = run_paused(|| async {
@@ -40,15 +36,16 @@ fn tcp_hello_server_says_hello_on_slash_only() {
         let addr = listener.local_addr().unwrap();
         let server = runtime::spawn(tcp_hello_server::program(console.clone(), listener));
 
-        let hello = http_get(addr, "/").await.unwrap();
+        let hello = get(addr, "/").await.unwrap();
         assert_eq!(
-            status_and_body(&hello),
-            ("HTTP/1.0 200 OK", "Hello from aiohttp")
+            (hello.status, hello.body.as_str()),
+            (StatusCode::OK, "Hello from aiohttp")
         );
-        let missing = http_get(addr, "/missing").await.unwrap();
+        assert_eq!(hello.header("content-type"), "text/plain; charset=utf-8");
+        let missing = get(addr, "/missing").await.unwrap();
         assert_eq!(
-            status_and_body(&missing),
-            ("HTTP/1.0 404 Not Found", "404: Not Found")
+            (missing.status, missing.body.as_str()),
+            (StatusCode::NOT_FOUND, "404: Not Found")
         );
 
         server.abort();
@@ -62,35 +59,49 @@ fn tcp_hello_server_says_hello_on_slash_only() {
 }
 
 #[test]
-fn fastapi_route_serves_concurrent_requests_in_one_second() {
+fn fastapi_route_serves_concurrent_requests_in_one_second_and_drains_on_shutdown() {
     let ((printed, addr), took) = run_paused(|| async {
         let console = fastapi_route::console::Console::capture();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = runtime::spawn(fastapi_route::program(console.clone(), listener));
+        let stop = Arc::new(Event::new());
+        let signal = stop.clone();
+        let shutdown = async move { signal.wait().await };
+        let server = runtime::spawn(fastapi_route::program(console.clone(), listener, shutdown));
 
         // Five clients at once: each request sleeps 1 s, concurrently.
         let start = Instant::now();
-        let clients = (0..5).map(|_| runtime::spawn(http_get(addr, "/")));
-        for response in runtime::task::gather(clients).await {
-            let response = response.unwrap().unwrap();
+        let clients = (0..5).map(|_| runtime::spawn(get(addr, "/")));
+        for reply in runtime::task::gather(clients).await {
+            let reply = reply.unwrap().unwrap();
             assert_eq!(
-                status_and_body(&response),
-                ("HTTP/1.0 200 OK", r#"{"message":"Hello from FastAPI"}"#)
+                (reply.status, reply.body.as_str()),
+                (StatusCode::OK, r#"{"message":"Hello from FastAPI"}"#)
             );
-            assert!(response.contains("Content-Type: application/json\r\n"));
+            assert_eq!(reply.header("content-type"), "application/json");
         }
         assert_eq!(start.elapsed(), secs(1.0));
 
-        let missing = http_get(addr, "/nope").await.unwrap();
+        let missing = get(addr, "/nope").await.unwrap();
         assert_eq!(
-            status_and_body(&missing),
-            ("HTTP/1.0 404 Not Found", r#"{"detail":"Not Found"}"#)
+            (missing.status, missing.body.as_str()),
+            (StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#)
         );
-        server.abort();
+
+        // Ctrl-C with a request in flight: it is answered, then the server
+        // returns (uvicorn's graceful shutdown).
+        let last = runtime::spawn(get(addr, "/"));
+        // Half a second of paused time: the clock moves only once every
+        // task waits, so the request has reached the handler, which
+        // sleeps until 2 s.
+        runtime::time::sleep(secs(0.5)).await;
+        stop.set();
+        let reply = last.await.unwrap().unwrap();
+        assert_eq!(reply.status, StatusCode::OK);
+        server.await.unwrap().unwrap();
         (console.captured(), addr)
     });
-    assert_eq!(took, secs(1.0));
+    assert_eq!(took, secs(2.0));
     assert_eq!(
         printed,
         lines(&[&format!("Serving the app at http://{addr}")])

@@ -115,12 +115,12 @@ impl<S: AsFd> StreamIo<S> {
         })
     }
 
-    /// A read into memory that may be uninitialized (`recv(2)` writes it,
-    /// nothing zeroes it first): for readers whose buffers track what is
-    /// initialized, such as tokio's `ReadBuf`. Otherwise as a read of the
-    /// module docs. On `Ok(n)` the first `n` bytes of `buf` are
-    /// initialized.
-    #[cfg_attr(not(feature = "tokio-io"), allow(dead_code))]
+    /// A read into memory that may be uninitialized (hyper's and tokio's
+    /// read buffers): `recv(2)` writes the bytes it returns and nothing
+    /// else, so no zeroing is needed. Returns how many bytes it wrote at
+    /// the start of `buf`; on `Ok(n)` those `n` bytes are initialized. The
+    /// readiness rules are those of `poll_read`.
+    #[cfg_attr(not(any(feature = "hyper", feature = "tokio-io")), allow(dead_code))]
     pub(crate) fn poll_read_uninit(
         &self,
         cx: &mut Context<'_>,

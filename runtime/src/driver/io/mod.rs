@@ -91,8 +91,26 @@ fn key(slot: u32, generation: u32) -> usize {
 const GENERATION_MASK: u32 = (1 << 31) - 1;
 
 pub(crate) fn shutdown_error() -> io::Error {
-    io::Error::other("the runtime that owns this I/O resource has shut down")
+    io::Error::other(RuntimeGone)
 }
+
+/// Whether `err` is [`shutdown_error`]'s: the resource can never work again.
+#[cfg_attr(not(feature = "hyper"), allow(dead_code))]
+pub(crate) fn is_shutdown_error(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<RuntimeGone>())
+}
+
+/// The error inside [`shutdown_error`], so that it can be recognised.
+#[derive(Debug)]
+struct RuntimeGone;
+
+impl std::fmt::Display for RuntimeGone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the runtime that owns this I/O resource has shut down")
+    }
+}
+
+impl std::error::Error for RuntimeGone {}
 
 impl Driver {
     pub(crate) fn new() -> io::Result<(Driver, Handle)> {
