@@ -15,6 +15,12 @@
 //! worker-threads scaling run, default `ping_pong`). One measurement by hand:
 //! `whole_stack --child ours queue 2`.
 //!
+//! `--callgrind` counts instructions instead of timing (each measurement
+//! under `valgrind --tool=callgrind`, one round, table only): repeatable on
+//! a loaded machine, where wall-clock time is not. Under valgrind the
+//! threads run one at a time, so contention and cross-core traffic do not
+//! show, and `timers` fire late (its count is not comparable to the others').
+//!
 //! The workloads themselves are in `benches/src/whole_stack/`.
 
 use benches::whole_stack::{self, Outcome, WORKLOADS};
@@ -31,6 +37,7 @@ struct Options {
     table: bool,
     scaling: bool,
     threads_load: String,
+    callgrind: bool,
 }
 
 fn parse() -> Options {
@@ -41,6 +48,7 @@ fn parse() -> Options {
         table: true,
         scaling: true,
         threads_load: "ping_pong".into(),
+        callgrind: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -55,6 +63,7 @@ fn parse() -> Options {
             "--threads-load" => o.threads_load = value("--threads-load"),
             "--no-scaling" => o.scaling = false,
             "--scaling-only" => o.table = false,
+            "--callgrind" => o.callgrind = true,
             other => panic!(
                 "unknown option {other:?}: expected --reps N, --workers N, --only a,b, \
                  --threads-load NAME, --no-scaling, --scaling-only, or --child RUNTIME WORKLOAD WORKERS [SIZE]"
@@ -71,6 +80,9 @@ fn main() {
         return child(&args[2..]);
     }
     let o = parse();
+    if o.callgrind {
+        return instructions(&o);
+    }
     if o.table {
         table(&o);
     }
@@ -116,6 +128,51 @@ fn measure(runtime: &str, workload: &str, workers: usize, size: Option<usize>) -
         .unwrap_or_else(|| panic!("unexpected output from {runtime} {workload}: {stdout:?}"));
     eprint!(".");
     value
+}
+
+/// Instructions of one measurement, counted by callgrind.
+fn count_instructions(runtime: &str, workload: &str, workers: usize) -> f64 {
+    let exe = std::env::current_exe().expect("cannot find this executable");
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(exe)
+        .args(["--child", runtime, workload, &workers.to_string()])
+        .output()
+        .expect("cannot start valgrind: install it (apt-get install valgrind)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{runtime} {workload} under callgrind failed: {stderr}");
+    let collected = stderr
+        .lines()
+        .find_map(|l| l.split("Collected :").nth(1))
+        .unwrap_or_else(|| panic!("no instruction count from callgrind: {stderr}"));
+    eprint!(".");
+    collected.trim().parse().expect("callgrind's count is a number")
+}
+
+/// The table in instructions (whole process: runtime start and stop
+/// included, the same for every workload of a runtime).
+fn instructions(o: &Options) {
+    println!("
+instructions (callgrind, whole process, {} workers), millions
+", o.workers);
+    println!("| workload | ours | tokio | smol | ours ÷ best peer |");
+    println!("|---|---|---|---|---|");
+    for (w, _) in WORKLOADS {
+        if o.only.as_ref().is_some_and(|only| !only.iter().any(|x| x == w)) {
+            continue;
+        }
+        let c: Vec<f64> = RUNTIMES
+            .iter()
+            .map(|r| count_instructions(r, w, o.workers))
+            .collect();
+        println!(
+            "| {w} | {:.1} | {:.1} | {:.1} | **{:.2}** |",
+            c[0] / 1e6,
+            c[1] / 1e6,
+            c[2] / 1e6,
+            c[0] / c[1].min(c[2])
+        );
+    }
 }
 
 /// `reps` interleaved rounds: in round r the runtimes run in an order
