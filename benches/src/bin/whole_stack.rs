@@ -15,6 +15,10 @@
 //! worker-threads scaling run, default `ping_pong`). One measurement by hand:
 //! `whole_stack --child ours queue 2`.
 //!
+//! `WHOLE_STACK_METRICS=1 whole_stack --child ours WORKLOAD 2` also prints
+//! our runtime's counters (polls, parks, unparks, steals, timers fired) to
+//! stderr.
+//!
 //! `--callgrind` counts instructions instead of timing (each measurement
 //! under `valgrind --tool=callgrind`, one round, table only): repeatable on
 //! a loaded machine, where wall-clock time is not. Under valgrind the
@@ -53,12 +57,17 @@ fn parse() -> Options {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| {
-            args.next()
-                .unwrap_or_else(|| panic!("{name} needs a value (see the doc at the top of whole_stack.rs)"))
+            args.next().unwrap_or_else(|| {
+                panic!("{name} needs a value (see the doc at the top of whole_stack.rs)")
+            })
         };
         match a.as_str() {
             "--reps" => o.reps = value("--reps").parse().expect("--reps takes a number"),
-            "--workers" => o.workers = value("--workers").parse().expect("--workers takes a number"),
+            "--workers" => {
+                o.workers = value("--workers")
+                    .parse()
+                    .expect("--workers takes a number")
+            }
             "--only" => o.only = Some(value("--only").split(',').map(str::to_owned).collect()),
             "--threads-load" => o.threads_load = value("--threads-load"),
             "--no-scaling" => o.scaling = false,
@@ -140,25 +149,37 @@ fn count_instructions(runtime: &str, workload: &str, workers: usize) -> f64 {
         .output()
         .expect("cannot start valgrind: install it (apt-get install valgrind)");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{runtime} {workload} under callgrind failed: {stderr}");
+    assert!(
+        out.status.success(),
+        "{runtime} {workload} under callgrind failed: {stderr}"
+    );
     let collected = stderr
         .lines()
         .find_map(|l| l.split("Collected :").nth(1))
         .unwrap_or_else(|| panic!("no instruction count from callgrind: {stderr}"));
     eprint!(".");
-    collected.trim().parse().expect("callgrind's count is a number")
+    collected
+        .trim()
+        .parse()
+        .expect("callgrind's count is a number")
 }
 
 /// The table in instructions (whole process: runtime start and stop
 /// included, the same for every workload of a runtime).
 fn instructions(o: &Options) {
-    println!("
+    println!(
+        "
 instructions (callgrind, whole process, {} workers), millions
-", o.workers);
+",
+        o.workers
+    );
     println!("| workload | ours | tokio | smol | ours ÷ best peer |");
     println!("|---|---|---|---|---|");
     for (w, _) in WORKLOADS {
-        if o.only.as_ref().is_some_and(|only| !only.iter().any(|x| x == w)) {
+        if o.only
+            .as_ref()
+            .is_some_and(|only| !only.iter().any(|x| x == w))
+        {
             continue;
         }
         let c: Vec<f64> = RUNTIMES
@@ -221,7 +242,12 @@ fn ratios(s: &[Vec<f64>; 3]) -> (f64, f64, f64) {
 
 fn ms_cell(v: &[f64]) -> String {
     let (lo, hi) = min_max(v);
-    format!("{:.1} ms ({:.1}–{:.1})", median(v) / 1e6, lo / 1e6, hi / 1e6)
+    format!(
+        "{:.1} ms ({:.1}–{:.1})",
+        median(v) / 1e6,
+        lo / 1e6,
+        hi / 1e6
+    )
 }
 
 fn table(o: &Options) {
@@ -266,7 +292,12 @@ fn scaling(o: &Options) {
             format!("{:.0} ({:.0}–{:.0})", per(median(v)), per(lo), per(hi))
         };
         let (r, ..) = ratios(s);
-        println!("| {n} | {} | {} | {} | **{r:.2}** |", cell(&s[0]), cell(&s[1]), cell(&s[2]));
+        println!(
+            "| {n} | {} | {} | {} | **{r:.2}** |",
+            cell(&s[0]),
+            cell(&s[1]),
+            cell(&s[2])
+        );
     }
 
     // Idle memory: bytes per pending task at each size.
@@ -284,7 +315,12 @@ fn scaling(o: &Options) {
             format!("{:.0} ({:.0}–{:.0})", median(v), lo, hi)
         };
         let (r, ..) = ratios(s);
-        println!("| {n} | {} | {} | {} | **{r:.2}** |", cell(&s[0]), cell(&s[1]), cell(&s[2]));
+        println!(
+            "| {n} | {} | {} | {} | **{r:.2}** |",
+            cell(&s[0]),
+            cell(&s[1]),
+            cell(&s[2])
+        );
     }
 
     // Worker threads.

@@ -28,7 +28,10 @@ pub const WORKLOADS: &[(&str, &str)] = &[
         "spawn_remote",
         "100k spawns from a non-runtime thread, each counts down; the root task waits for zero",
     ),
-    ("yield_many", "1000 tasks × 200 yield_now (each runtime's own)"),
+    (
+        "yield_many",
+        "1000 tasks × 200 yield_now (each runtime's own)",
+    ),
     (
         "ping_pong",
         "1000 pairs × 100 round trips over two capacity-1 queues",

@@ -180,6 +180,17 @@ pub fn run(workload: &str, workers: usize, size: Option<usize>) -> Outcome {
         "idle_memory" => return idle_memory(&rt, size.unwrap_or(SPAWN_MANY)),
         other => unknown(other),
     };
+    if std::env::var_os("WHOLE_STACK_METRICS").is_some() {
+        let m = rt.handle().metrics();
+        eprintln!(
+            "ours {workload}: polls {} parks {} unparks {} steals {} timers fired {}",
+            m.poll_count(),
+            m.park_count(),
+            m.unpark_count(),
+            m.steal_count(),
+            m.timers_fired()
+        );
+    }
     Outcome::Time(t)
 }
 

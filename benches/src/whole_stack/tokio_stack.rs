@@ -1,11 +1,11 @@
 //! The workloads on tokio, with `tokio::sync` and `tokio::net`.
 
 use super::*;
-use tokio::sync::{Mutex, Notify, Semaphore, mpsc, oneshot};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+use tokio::sync::{Mutex, Notify, Semaphore, mpsc, oneshot};
 
 fn build(workers: usize) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -187,9 +187,7 @@ pub fn run(workload: &str, workers: usize, size: Option<usize>) -> Outcome {
 /// Connects outside the timed part, times the round trips, closes after.
 async fn tcp_echo() -> Duration {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
         for _ in 0..CONNS {
