@@ -183,12 +183,13 @@ pub fn run(workload: &str, workers: usize, size: Option<usize>) -> Outcome {
     if std::env::var_os("WHOLE_STACK_METRICS").is_some() {
         let m = rt.handle().metrics();
         eprintln!(
-            "ours {workload}: polls {} parks {} unparks {} steals {} timers fired {}",
+            "ours {workload}: polls {} parks {} unparks {} steals {} timers fired {} io readiness events {}",
             m.poll_count(),
             m.park_count(),
             m.unpark_count(),
             m.steal_count(),
-            m.timers_fired()
+            m.timers_fired(),
+            m.io_readiness_count()
         );
     }
     Outcome::Time(t)
