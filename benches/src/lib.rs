@@ -5,6 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+pub mod whole_stack;
+
 /// Worker threads for every runtime in a comparison (the machine's cores).
 pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -37,9 +39,14 @@ pub struct Smol {
 
 impl Smol {
     pub fn new() -> Smol {
+        Smol::with_threads(workers())
+    }
+
+    /// The executor run on `threads` threads.
+    pub fn with_threads(threads: usize) -> Smol {
         let ex = Arc::new(async_executor::Executor::new());
         let (stop, stopped) = async_channel::bounded::<()>(1);
-        let threads = (0..workers())
+        let threads = (0..threads)
             .map(|_| {
                 let ex = ex.clone();
                 let stopped = stopped.clone();
