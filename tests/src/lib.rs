@@ -9,9 +9,9 @@ mod guide;
 mod http;
 mod os;
 #[cfg(not(miri))]
-mod process;
-#[cfg(not(miri))]
 mod pg;
+#[cfg(not(miri))]
+mod process;
 mod rt;
 
 pub use exec::*;
@@ -21,7 +21,7 @@ pub use guide::*;
 pub use http::*;
 pub use os::*;
 #[cfg(not(miri))]
-pub use process::*;
-#[cfg(not(miri))]
 pub use pg::PgCluster;
+#[cfg(not(miri))]
+pub use process::*;
 pub use rt::*;

@@ -41,14 +41,13 @@ pub(super) fn adopt(mut reaper: Reaper) {
     // child goes to the list (`Orphan::drop`).
     drop(handle.spawn(
         async move {
-            if let Some(reaper) = &mut orphan.0 {
-                if std::future::poll_fn(|cx| reaper.poll_wait(cx))
+            if let Some(reaper) = &mut orphan.0
+                && std::future::poll_fn(|cx| reaper.poll_wait(cx))
                     .await
                     .is_ok()
-                {
-                    // Reaped: nothing for the list.
-                    drop(orphan.0.take());
-                }
+            {
+                // Reaped: nothing for the list.
+                drop(orphan.0.take());
             }
         },
         TaskMeta::here(),
