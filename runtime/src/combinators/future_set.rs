@@ -80,7 +80,7 @@ impl<F: Future> FutureSet<F> {
             .into_iter()
             .enumerate()
             .map(|(index, future)| {
-                let (state, waker) = ready.entry(index as u64);
+                let (state, waker) = ready.entry_queued_by_caller(index as u64);
                 Child {
                     future: Some(future),
                     state,
@@ -89,6 +89,9 @@ impl<F: Future> FutureSet<F> {
             })
             .collect();
         let pending = children.len();
+        // Nothing can wake a child before the set polls it: queue every
+        // key now, under one lock.
+        ready.queue_all(0..pending as u64);
         FutureSet {
             children,
             ready,

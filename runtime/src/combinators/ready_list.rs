@@ -69,14 +69,27 @@ impl ReadyList {
     /// A waker for a new child with `key`. The child starts queued: the
     /// parent polls it once without a wake (its first poll).
     pub(crate) fn entry(self: &Arc<Self>, key: u64) -> (Arc<EntryWaker>, Waker) {
+        self.inner.lock().keys.push(key);
+        self.entry_queued_by_caller(key)
+    }
+
+    /// A waker for a new child with `key`, marked queued, whose key the
+    /// caller queues itself ([`queue_all`](Self::queue_all)) before the
+    /// child can be woken: one lock for a whole batch of children.
+    pub(crate) fn entry_queued_by_caller(self: &Arc<Self>, key: u64) -> (Arc<EntryWaker>, Waker) {
         let state = Arc::new(EntryWaker {
             key,
             queued: AtomicBool::new(true),
             list: self.clone(),
         });
-        self.inner.lock().keys.push(key);
         let waker = Waker::from(state.clone());
         (state, waker)
+    }
+
+    /// Queues the keys of children made with
+    /// [`entry_queued_by_caller`](Self::entry_queued_by_caller).
+    pub(crate) fn queue_all(&self, keys: impl IntoIterator<Item = u64>) {
+        self.inner.lock().keys.extend(keys);
     }
 
     /// Registers `parent` as the waker to wake, and moves the queued keys
