@@ -75,6 +75,7 @@ mod wake;
 
 use core::fmt;
 use core::marker::PhantomPinned;
+use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Poll, Waker};
@@ -95,7 +96,11 @@ pub(crate) struct Waiter {
     /// `LINKED` bit plus payload; see the module docs.
     state: AtomicUsize,
     /// List links. Only under the lock of the list the node is linked in.
-    links: UnsafeCell<Links>,
+    /// Uninitialised until the first push, which writes them whole; read
+    /// only while the node is linked, so always initialised when read
+    /// (left uninitialised so that creating a future that may wait, which
+    /// is most often served at once, writes as little as possible).
+    links: UnsafeCell<MaybeUninit<Links>>,
     /// The owner's waker, set while linked and taken out by whoever unlinks
     /// the node. Only under the lock of the list the node is linked in.
     waker: UnsafeCell<Option<Waker>>,
@@ -122,11 +127,7 @@ impl Waiter {
     pub(crate) fn new() -> Self {
         Self {
             state: AtomicUsize::new(0),
-            links: UnsafeCell::new(Links {
-                prev: None,
-                next: None,
-                ticket: Ticket(0),
-            }),
+            links: UnsafeCell::new(MaybeUninit::uninit()),
             waker: UnsafeCell::new(None),
             _pin: PhantomPinned,
         }
@@ -236,11 +237,11 @@ impl WaiterList {
             // SAFETY: the node is in no list, so nobody but us (holding the
             // lock it is being linked under) can access its links.
             unsafe {
-                *links = Links {
+                (*links).write(Links {
                     prev: self.tail,
                     next: None,
                     ticket,
-                }
+                });
             }
         });
         node.waker.with_mut(|slot| {
@@ -388,10 +389,13 @@ impl WaiterList {
     ///
     /// # Safety
     ///
-    /// `node` is valid and the caller holds the lock of the list it is in.
+    /// `node` is valid, linked (so its links are initialised: `push_back`
+    /// wrote them) and the caller holds the lock of the list it is in.
     unsafe fn links(node: NonNull<Waiter>) -> Links {
         // SAFETY: forwarded contract.
-        unsafe { node_ref(node) }.links.with(|l| unsafe { *l })
+        unsafe { node_ref(node) }
+            .links
+            .with(|l| unsafe { (*l).assume_init() })
     }
 
     /// Edits a node's links.
@@ -403,7 +407,7 @@ impl WaiterList {
         // SAFETY: forwarded contract.
         unsafe { node_ref(node) }
             .links
-            .with_mut(|l| f(unsafe { &mut *l }))
+            .with_mut(|l| f(unsafe { (*l).assume_init_mut() }))
     }
 }
 
@@ -435,13 +439,23 @@ pin_project! {
     ///    was completed but never saw it, so the owner can pass the
     ///    hand-off on (a lock, permits, a reserved item, a notification).
     ///
+    /// The node itself is only written on the first `push`: most futures
+    /// that could wait are served on their first poll, and creating one then
+    /// costs one byte (`stage`) instead of the whole node. (Writing the node
+    /// up front, then moving the future into the task, doubled the cost of an
+    /// uncontended `lock().await`: the compiler's copy of the half-written
+    /// struct stalls on store forwarding.)
+    ///
     /// # Invariants
     ///
-    /// * `queued` is true exactly while the node is linked in a list, or has
-    ///   been completed by a notifier and the owner has not yet observed it.
-    ///   When it is false the node is in no list, so [`push`](Self::push)
-    ///   may link it (it may be reused: a queue stream re-pushes its node for
-    ///   every item).
+    /// * `stage` is [`Stage::Fresh`] until the first `push`, and then
+    ///   `waiter` is uninitialised: nothing reads it. From the first `push`
+    ///   on, `waiter` is initialised and dropped with the `WaitNode`.
+    /// * `stage` is [`Stage::Queued`] exactly while the node is linked in a
+    ///   list, or has been completed by a notifier and the owner has not yet
+    ///   observed it. Otherwise the node is in no list, so
+    ///   [`push`](Self::push) may link it (it may be reused: a queue stream
+    ///   re-pushes its node for every item).
     /// * A `WaitNode` is only ever used with *one* list: the same mutex and
     ///   the same field of the state it guards. That is the single safety
     ///   contract of the three methods above; each primitive meets it by
@@ -453,21 +467,43 @@ pin_project! {
     ///   and as a last line of defence `WaitNode`'s own drop aborts the
     ///   process if it finds the node still linked (a dangling pointer in
     ///   the list would be undefined behaviour; a bug elsewhere must not
-    ///   become one). After `cancel`, that check is one `bool` test.
+    ///   become one). After `cancel`, that check is one byte test.
     pub(crate) struct WaitNode {
         #[pin]
-        waiter: Waiter,
-        queued: bool,
+        waiter: MaybeUninit<Waiter>,
+        stage: Stage,
     }
 
     impl PinnedDrop for WaitNode {
         fn drop(this: Pin<&mut Self>) {
-            if this.queued && this.waiter.completion().is_none() {
+            let this = this.project();
+            if *this.stage == Stage::Fresh {
+                return;
+            }
+            // SAFETY: not fresh, so initialised (invariant); pinned, and
+            // dropped in place below, never moved.
+            let waiter = unsafe { this.waiter.get_unchecked_mut() };
+            // SAFETY: as above, initialised.
+            if *this.stage == Stage::Queued && unsafe { waiter.assume_init_ref() }.completion().is_none() {
                 // The owner did not `cancel`: the list still points here.
                 std::process::abort();
             }
+            // SAFETY: initialised, in no list and done with by any
+            // notifier (checked above), and never used again.
+            unsafe { waiter.assume_init_drop() };
         }
     }
+}
+
+/// Where a [`WaitNode`] is; see its invariants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Never pushed: the node is uninitialised.
+    Fresh,
+    /// In no list (never pushed since its completion or removal was seen).
+    Idle,
+    /// Linked, or completed and not yet observed by the owner.
+    Queued,
 }
 
 /// What [`WaitNode::cancel`] found.
@@ -485,12 +521,12 @@ pub(crate) enum Cancelled<'a, S> {
 }
 
 impl WaitNode {
-    /// A node that is in no list.
+    /// A node that is in no list (and costs one byte to create).
     #[inline]
     pub(crate) fn new() -> Self {
         Self {
-            waiter: Waiter::new(),
-            queued: false,
+            waiter: MaybeUninit::uninit(),
+            stage: Stage::Fresh,
         }
     }
 
@@ -499,7 +535,18 @@ impl WaitNode {
     /// common drop (never queued, or completion seen) costs no call.
     #[inline]
     pub(crate) fn is_queued(&self) -> bool {
-        self.queued
+        self.stage == Stage::Queued
+    }
+
+    /// The node of a queued `WaitNode`.
+    ///
+    /// # Safety
+    ///
+    /// `stage` is not `Fresh` (so the node is initialised).
+    unsafe fn waiter(waiter: Pin<&mut MaybeUninit<Waiter>>) -> &Waiter {
+        // SAFETY: initialised by the caller's contract; a shared reference
+        // does not move it.
+        unsafe { waiter.into_ref().get_ref().assume_init_ref() }
     }
 
     /// Links the node at the tail of `list` with `payload` and the owner's
@@ -520,13 +567,24 @@ impl WaitNode {
         waker: &Waker,
     ) {
         let this = self.project();
-        assert!(!*this.queued, "a WaitNode is pushed while queued");
+        assert!(
+            *this.stage != Stage::Queued,
+            "a WaitNode is pushed while queued"
+        );
+        let mut slot = this.waiter;
+        if *this.stage == Stage::Fresh {
+            // SAFETY: writing in place does not move the pinned memory, and
+            // a fresh node holds nothing to drop.
+            unsafe { slot.as_mut().get_unchecked_mut() }.write(Waiter::new());
+        }
+        // SAFETY: initialised just above or by an earlier push.
+        let waiter = unsafe { Self::waiter(slot) };
         // SAFETY: not queued, so in no list (invariant). The node is pinned,
         // and it is unlinked before it is dropped: its owner calls `cancel`
         // (with this same list, by the caller's contract), and our drop
         // aborts rather than leave it linked.
-        unsafe { list.push_back(this.waiter.into_ref().get_ref(), payload, waker) };
-        *this.queued = true;
+        unsafe { list.push_back(waiter, payload, waker) };
+        *this.stage = Stage::Queued;
     }
 
     /// The re-poll of a waiting future. `Ready(None)` if the node is not
@@ -549,10 +607,11 @@ impl WaitNode {
         waker: &Waker,
     ) -> Poll<Option<usize>> {
         let this = self.project();
-        if !*this.queued {
+        if *this.stage != Stage::Queued {
             return Poll::Ready(None);
         }
-        let waiter = this.waiter.into_ref().get_ref();
+        // SAFETY: queued, so initialised.
+        let waiter = unsafe { Self::waiter(this.waiter) };
         let code = match waiter.completion() {
             Some(code) => code,
             None => {
@@ -571,7 +630,7 @@ impl WaitNode {
                 }
             }
         };
-        *this.queued = false;
+        *this.stage = Stage::Idle;
         Poll::Ready(Some(code))
     }
 
@@ -587,10 +646,11 @@ impl WaitNode {
         list: impl FnOnce(&mut S) -> &mut WaiterList,
     ) -> Cancelled<'a, S> {
         let this = self.project();
-        if !*this.queued {
+        if *this.stage != Stage::Queued {
             return Cancelled::NotQueued;
         }
-        let waiter = this.waiter.into_ref().get_ref();
+        // SAFETY: queued, so initialised.
+        let waiter = unsafe { Self::waiter(this.waiter) };
         let code = match waiter.completion() {
             Some(code) => code,
             None => {
@@ -602,14 +662,14 @@ impl WaitNode {
                 let code = waiter
                     .completion_locked(list)
                     .expect("a node in no list has a completion code");
-                *this.queued = false;
+                *this.stage = Stage::Idle;
                 if removed {
                     return Cancelled::Removed(guard, code);
                 }
                 code
             }
         };
-        *this.queued = false;
+        *this.stage = Stage::Idle;
         Cancelled::Completed(code)
     }
 }
@@ -617,7 +677,7 @@ impl WaitNode {
 impl fmt::Debug for WaitNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitNode")
-            .field("queued", &self.queued)
+            .field("stage", &self.stage)
             .finish_non_exhaustive()
     }
 }
