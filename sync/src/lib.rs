@@ -69,7 +69,10 @@
 //! intrusive FIFO list (`waiters.rs` explains the protocol and why it is
 //! sound). Uncontended paths are a single atomic operation for `Lock` and
 //! `Semaphore`; waiter lists are guarded by a small mutex that is never held
-//! while a waker runs. Nothing spins or busy-waits.
+//! while a waker runs. The one busy-wait is bounded: a `lock` that finds the
+//! lock held by a task that may be running (and nobody queued) spins briefly
+//! before it queues, since a hand-off costs a task switch (`lock/spin.rs`
+//! explains the bounds; spinning overtakes no waiter).
 //!
 //! # Correctness checks
 //!

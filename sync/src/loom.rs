@@ -12,6 +12,7 @@
 
 #[cfg(not(loom))]
 mod imp {
+    pub(crate) use core::hint::spin_loop;
     pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     /// `std::cell::UnsafeCell` with loom's closure-based API.
@@ -67,6 +68,7 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
+    pub(crate) use loom::hint::spin_loop;
     pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     /// loom's `UnsafeCell`, plus the two methods loom's lacks.

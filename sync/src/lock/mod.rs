@@ -24,6 +24,7 @@
 //!   unlocks, which hands the lock to the next waiter.
 
 mod owned;
+mod spin;
 
 use core::fmt;
 use core::future::Future;
@@ -38,6 +39,7 @@ use pin_project_lite::pin_project;
 pub use self::owned::{OwnedLockFuture, OwnedLockGuard};
 use crate::loom::UnsafeCell;
 use crate::semaphore::Core;
+use self::spin::Spin;
 use crate::waiters::WaitNode;
 
 /// An async mutual-exclusion lock around a value: asyncio's `Lock`.
@@ -68,6 +70,8 @@ pub struct Lock<T> {
     /// A permit counter with one permit, and the futures waiting for it in
     /// arrival order; see the module docs.
     core: Core,
+    /// How long a `lock` may spin before it queues (`spin.rs`).
+    spin: Spin,
     /// The protected value: accessed only by the holder of the lock.
     value: UnsafeCell<T>,
 }
@@ -88,6 +92,7 @@ impl<T> Lock<T> {
     pub fn new(value: T) -> Self {
         Self {
             core: Core::new(1),
+            spin: Spin::new(),
             value: UnsafeCell::new(value),
         }
     }
@@ -211,10 +216,19 @@ impl<T> Lock<T> {
     #[inline]
     fn poll_lock(&self, node: Pin<&mut WaitNode>, cx: &mut Context<'_>) -> Poll<()> {
         // The uncontended case in one CAS; the rest is a semaphore acquire.
-        if !node.is_queued() && self.try_lock_fast() {
-            return Poll::Ready(());
+        if !node.is_queued() {
+            if self.try_lock_fast() || self.spin.lock(&self.core) {
+                return Poll::Ready(());
+            }
+            return self.core.poll_acquire(node, 1, cx);
         }
-        self.core.poll_acquire(node, 1, cx)
+        let poll = self.core.poll_acquire(node, 1, cx);
+        if poll.is_ready() {
+            // We were handed the lock and run now: spinning for us is
+            // worth it again.
+            self.core.clear_handed();
+        }
+        poll
     }
 
     /// The `Drop` of a lock future: leaves the line, or passes on the lock

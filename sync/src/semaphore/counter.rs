@@ -31,7 +31,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::ReleaseError;
-use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::loom::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::waiters::{Cancelled, MAX_PAYLOAD, WaitNode, WaiterList, WakeList};
 
 /// `state` bit: the waiter list is not empty.
@@ -41,6 +41,17 @@ const QUEUED: usize = 1;
 pub(crate) const MAX_PERMITS: usize = usize::MAX >> 3;
 const _: () = assert!(MAX_PERMITS <= MAX_PAYLOAD);
 
+/// What [`Core::peek_one`] saw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum One {
+    /// The permit is available and nobody waits.
+    Free,
+    /// The permit is taken and nobody waits.
+    Held,
+    /// Somebody waits (the permit is taken, or being handed over).
+    Queued,
+}
+
 /// The permit counter and its waiters.
 #[derive(Debug)]
 pub(crate) struct Core {
@@ -48,6 +59,12 @@ pub(crate) struct Core {
     state: AtomicUsize,
     /// Permits taken and `forget`-ed, not yet given back by `release_bounded`.
     forgotten: AtomicUsize,
+    /// Set (under the list mutex, before the completing store) whenever
+    /// permits are handed to a waiter, cleared by a `Lock` waiter once it
+    /// sees its hand-off: while it is set, the lock's holder is a task that
+    /// was woken and may not be running yet, so spinning for it is useless
+    /// (see `lock/spin.rs`). A hint only: nothing relies on it for safety.
+    handed: AtomicBool,
     waiting: Mutex<WaiterList>,
 }
 
@@ -62,6 +79,7 @@ impl Core {
         Self {
             state: AtomicUsize::new(permits << 1),
             forgotten: AtomicUsize::new(0),
+            handed: AtomicBool::new(false),
             waiting: Mutex::new(WaiterList::new()),
         }
     }
@@ -97,6 +115,32 @@ impl Core {
         self.state
             .compare_exchange(1 << 1, 0, Ordering::Acquire, Ordering::Relaxed)
             .is_ok()
+    }
+
+    /// The state of a counter of one permit (a `Lock`), for a `lock` that
+    /// spins before it queues: it may only keep trying while nobody queues.
+    #[inline]
+    pub(crate) fn peek_one(&self) -> One {
+        match self.state.load(Ordering::Relaxed) {
+            0 => One::Held,
+            s if s & QUEUED != 0 => One::Queued,
+            _ => One::Free,
+        }
+    }
+
+    /// Whether the last hand-off has not been seen by its waiter yet (see
+    /// the `handed` field).
+    #[inline]
+    pub(crate) fn handed(&self) -> bool {
+        self.handed.load(Ordering::Relaxed)
+    }
+
+    /// A waiter saw its hand-off: it runs now (see the `handed` field).
+    #[inline]
+    pub(crate) fn clear_handed(&self) {
+        if self.handed() {
+            self.handed.store(false, Ordering::Relaxed);
+        }
     }
 
     /// [`Self::release`]`(1)` for a counter of one permit (a `Lock`) whose
@@ -193,6 +237,7 @@ impl Core {
                 };
                 if needed <= n {
                     n -= needed;
+                    self.handed.store(true, Ordering::Relaxed);
                     let waker = waiting.pop_front(0).expect("the head exists");
                     wakers.push(waker);
                 } else {
