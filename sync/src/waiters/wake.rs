@@ -7,14 +7,27 @@
 //! mutex held: they are gathered into a fixed-size [`WakeList`] and woken
 //! once the guard is dropped, batch after batch.
 
+use core::mem::MaybeUninit;
 use core::task::Waker;
 
 use super::{Ticket, WaiterList};
 use crate::loom::{Mutex, MutexGuard};
 
 /// A batch of wakers to wake once the lock is dropped.
+///
+/// The slots are uninitialised storage: creating a list writes two words
+/// and dropping an empty one reads them (a hand-off to one waiter, the
+/// common case, used to initialise and then scan all 32 slots).
+///
+/// # Invariants
+///
+/// `woken <= len <= CAPACITY`; exactly the slots `woken..len` hold a waker
+/// (gathered, not woken yet).
 pub(crate) struct WakeList {
-    wakers: [Option<Waker>; WakeList::CAPACITY],
+    wakers: [MaybeUninit<Waker>; WakeList::CAPACITY],
+    /// Slots before this one were woken (their wakers moved out).
+    woken: usize,
+    /// Slots before this one were filled.
     len: usize,
 }
 
@@ -26,30 +39,48 @@ impl WakeList {
     #[cfg(loom)]
     pub(crate) const CAPACITY: usize = 2;
 
+    #[inline]
     pub(crate) fn new() -> Self {
         Self {
-            wakers: [const { None }; Self::CAPACITY],
+            wakers: [const { MaybeUninit::uninit() }; Self::CAPACITY],
+            woken: 0,
             len: 0,
         }
     }
 
+    #[inline]
     pub(crate) fn can_push(&self) -> bool {
         self.len < Self::CAPACITY
     }
 
+    /// Adds a waker to the batch.
+    ///
+    /// # Panics
+    ///
+    /// If the batch is full (check [`Self::can_push`] first).
+    #[inline]
     pub(crate) fn push(&mut self, waker: Waker) {
-        debug_assert!(self.can_push(), "WakeList is full");
-        self.wakers[self.len] = Some(waker);
+        assert!(self.can_push(), "WakeList is full: wake the batch first");
+        self.wakers[self.len].write(waker);
         self.len += 1;
     }
 
-    /// Wakes every gathered waker (call it without the lock held).
+    /// Wakes every gathered waker (call it without the lock held), in the
+    /// order they were pushed.
+    #[inline]
     pub(crate) fn wake_all(&mut self) {
-        for slot in &mut self.wakers[..self.len] {
-            if let Some(waker) = slot.take() {
-                waker.wake();
-            }
+        while self.woken < self.len {
+            let slot = &self.wakers[self.woken];
+            // Counted as woken before it runs: if `wake` panics, the drop
+            // goes on with the next one and never reads this slot again.
+            self.woken += 1;
+            // SAFETY: `woken - 1 < len`, so the slot holds a waker
+            // (invariant), which is moved out exactly once: `woken` has
+            // moved past it.
+            let waker = unsafe { slot.assume_init_read() };
+            waker.wake();
         }
+        self.woken = 0;
         self.len = 0;
     }
 }
