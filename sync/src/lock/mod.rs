@@ -235,11 +235,7 @@ impl<T> Lock<T> {
     /// if it was already handed over.
     #[inline]
     fn cancel_lock(&self, node: Pin<&mut WaitNode>) {
-        // Checked here, in the caller's crate, so the common drop of a lock
-        // future that never waited makes no call.
-        if node.is_queued() {
-            self.core.cancel_acquire(node, 1);
-        }
+        self.core.cancel_acquire(node, 1);
     }
 
     /// A pointer to the value, for a guard.

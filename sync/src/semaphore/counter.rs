@@ -276,26 +276,34 @@ impl Core {
     }
 
     /// Polls an acquire of `needed` permits whose wait node is `node`.
+    #[inline]
     pub(crate) fn poll_acquire(
         &self,
-        mut node: Pin<&mut WaitNode>,
+        node: Pin<&mut WaitNode>,
         needed: usize,
         cx: &mut Context<'_>,
     ) -> Poll<()> {
-        // SAFETY: every acquire future's node is only used with
-        // `self.waiting` (here, below, and in `cancel_acquire`).
-        match unsafe {
-            node.as_mut()
-                .poll_completion(&self.waiting, |w| w, cx.waker())
-        } {
-            Poll::Pending => return Poll::Pending,
-            // Completed: the permits were assigned to us.
-            Poll::Ready(Some(_)) => return Poll::Ready(()),
-            Poll::Ready(None) => {}
+        if node.is_queued() {
+            // SAFETY: every acquire future's node is only used with
+            // `self.waiting` (here, in `queue`, and in `cancel_acquire`).
+            return match unsafe { node.poll_completion(&self.waiting, |w| w, cx.waker()) } {
+                Poll::Pending => Poll::Pending,
+                // Completed: the permits were assigned to us.
+                Poll::Ready(_) => Poll::Ready(()),
+            };
         }
         if needed == 0 || self.try_acquire(needed) {
             return Poll::Ready(());
         }
+        self.queue(node, needed, cx)
+    }
+
+    /// The slow half of [`Self::poll_acquire`] for a node that is not
+    /// queued: takes what is available under the lock, and queues for the
+    /// rest.
+    #[inline(never)]
+    #[track_caller]
+    fn queue(&self, node: Pin<&mut WaitNode>, needed: usize, cx: &mut Context<'_>) -> Poll<()> {
         assert!(
             needed <= MAX_PERMITS,
             "cannot acquire {needed} permits: a semaphore holds at most \
@@ -332,7 +340,17 @@ impl Core {
 
     /// The `Drop` of an acquire future: gives up the place in line, and
     /// passes on any permits assigned to it.
+    #[inline]
     pub(crate) fn cancel_acquire(&self, node: Pin<&mut WaitNode>, needed: usize) {
+        // Checked inline, so that the common drop (of a future that never
+        // waited, or saw its completion) makes no call.
+        if node.is_queued() {
+            self.cancel_queued(node, needed);
+        }
+    }
+
+    #[inline(never)]
+    fn cancel_queued(&self, node: Pin<&mut WaitNode>, needed: usize) {
         // SAFETY: `self.waiting` is the node's one list (see `poll_acquire`).
         match unsafe { node.cancel(&self.waiting, |w| w) } {
             Cancelled::NotQueued => {}
