@@ -116,3 +116,77 @@ fn loom_lock_three_threads_one_cancels() {
         assert_eq!(guard.with(|n| unsafe { *n }), 2 + quitter_added);
     });
 }
+
+/// A `lock` that spins before queuing (`lock/spin.rs`) while a waiter is
+/// already queued: the spinner sees the queue and never overtakes it, even
+/// when the unlock races with its spin.
+#[test]
+fn loom_lock_spinner_does_not_overtake_a_waiter() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new(()));
+        let guard = lock.try_lock().unwrap();
+        let (wakes, waker) = Counter::new();
+        let mut waiter = Box::pin(lock.lock());
+        assert!(poll(waiter.as_mut(), &waker).is_pending());
+        let spinner = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                let (_, waker) = Counter::new();
+                let mut f = Box::pin(lock.lock());
+                // Queued behind the waiter at best: dropping it leaves the
+                // line (or passes the lock on, were it handed over).
+                poll(f.as_mut(), &waker).is_ready()
+            })
+        };
+        drop(guard);
+        assert!(
+            !spinner.join().unwrap(),
+            "a spinner overtook a queued waiter"
+        );
+        assert_eq!(wakes.count(), 1);
+        assert!(poll(waiter.as_mut(), &waker).is_ready());
+    });
+}
+
+/// The holder unlocks while another thread spins for the lock: the spinner
+/// either takes it while spinning or queues and is handed it, and is woken
+/// exactly when it queued; its access to the value is ordered after the
+/// holder's.
+#[test]
+fn loom_lock_unlock_races_spinner() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new(UnsafeCell::new(0usize)));
+        let guard = lock.try_lock().unwrap();
+        let spinner = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                let (wakes, waker) = Counter::new();
+                let mut f = Box::pin(lock.lock());
+                let (guard, queued) = match poll(f.as_mut(), &waker) {
+                    std::task::Poll::Ready(guard) => (guard, false),
+                    std::task::Poll::Pending => {
+                        // Queued: the unlock hands the lock over and wakes us.
+                        while wakes.count() == 0 {
+                            thread::yield_now();
+                        }
+                        let std::task::Poll::Ready(guard) = poll(f.as_mut(), &waker) else {
+                            panic!("woken without the lock");
+                        };
+                        (guard, true)
+                    }
+                };
+                // SAFETY: the guard gives exclusive access to the cell.
+                guard.with_mut(|n| unsafe { *n += 1 });
+                (queued, wakes.count())
+            })
+        };
+        // SAFETY: as above.
+        guard.with_mut(|n| unsafe { *n += 1 });
+        drop(guard);
+        let (queued, wakes) = spinner.join().unwrap();
+        assert_eq!(wakes, usize::from(queued), "woken only if it queued");
+        let guard = lock.try_lock().expect("everybody is done");
+        // SAFETY: as above.
+        assert_eq!(guard.with(|n| unsafe { *n }), 2);
+    });
+}
