@@ -423,6 +423,36 @@ mod tests {
     }
 
     #[test]
+    fn spinning_gives_up_adapts_and_skips_a_handed_holder() {
+        let lock = Lock::new(());
+        let (_, waker) = Counter::new();
+        let max = lock.spin.limit();
+        let guard = lock.try_lock().unwrap();
+        // Held by this very thread: the spin cannot succeed, gives up,
+        // queues, and halves the next spin.
+        let mut a = Box::pin(lock.lock());
+        assert!(poll(a.as_mut(), &waker).is_pending());
+        assert_eq!(lock.spin.limit(), max / 2);
+        drop(guard); // handed to `a`, which has not run yet
+        // A newcomer neither spins for `a` (the limit is untouched) nor
+        // overtakes it.
+        let mut b = Box::pin(lock.lock());
+        assert!(poll(b.as_mut(), &waker).is_pending());
+        assert_eq!(lock.spin.limit(), max / 2);
+        let Poll::Ready(g) = poll(a.as_mut(), &waker) else {
+            panic!("the hand-off to `a` was lost")
+        };
+        assert!(!lock.core.handed(), "`a` runs: spinning is worth it again");
+        // Now a newcomer spins (and gives up again: `g` is ours).
+        drop(b); // leaves the line, so a newcomer may spin
+        let mut c = Box::pin(lock.lock());
+        assert!(poll(c.as_mut(), &waker).is_pending());
+        assert_eq!(lock.spin.limit(), max / 4);
+        drop(g);
+        assert!(poll(c.as_mut(), &waker).is_ready());
+    }
+
+    #[test]
     fn threads_increment_under_the_lock() {
         let lock = Arc::new(Lock::new(0));
         let threads: Vec<_> = (0..3)

@@ -167,4 +167,43 @@ mod tests {
         let mut list = mutex.lock();
         while list.pop_front(0).is_some() {}
     }
+
+    /// A waker that panics when woken, after counting.
+    struct Panics(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for Panics {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            panic!("waker panicked");
+        }
+    }
+
+    #[test]
+    fn wake_list_is_reusable_and_wakes_the_rest_after_a_panic() {
+        let (counter, waker) = Counter::new();
+        let mut list = WakeList::new();
+        while list.can_push() {
+            list.push(waker.clone());
+        }
+        list.wake_all();
+        assert_eq!(counter.count(), WakeList::CAPACITY);
+        // Reused after `wake_all`; dropping it wakes what it still holds.
+        list.push(waker.clone());
+        list.push(waker.clone());
+        drop(list);
+        assert_eq!(counter.count(), WakeList::CAPACITY + 2);
+        // A panicking waker: the ones after it are still woken (by the
+        // drop during unwinding), each exactly once.
+        let panics = std::sync::Arc::new(Panics(Default::default()));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut list = WakeList::new();
+            list.push(waker.clone());
+            list.push(Waker::from(panics.clone()));
+            list.push(waker.clone());
+            list.wake_all();
+        }));
+        assert!(result.is_err());
+        assert_eq!(panics.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(counter.count(), WakeList::CAPACITY + 4);
+    }
 }
