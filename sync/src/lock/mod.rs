@@ -37,9 +37,9 @@ use std::sync::Arc;
 use pin_project_lite::pin_project;
 
 pub use self::owned::{OwnedLockFuture, OwnedLockGuard};
+use self::spin::Spin;
 use crate::loom::UnsafeCell;
 use crate::semaphore::Core;
-use self::spin::Spin;
 use crate::waiters::WaitNode;
 
 /// An async mutual-exclusion lock around a value: asyncio's `Lock`.

@@ -9,8 +9,8 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use self::bounded::BoundedSemaphore;
-pub(crate) use self::counter::{Core, One};
 use self::counter::MAX_PERMITS;
+pub(crate) use self::counter::{Core, One};
 use self::permit::HasCore;
 pub use self::permit::{AcquireFuture, AcquireOwnedFuture, OwnedSemaphorePermit, SemaphorePermit};
 
