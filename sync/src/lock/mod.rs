@@ -12,8 +12,14 @@
 //!   → "0 available"; uncontended unlock is the reverse CAS. No mutex is
 //!   touched. (These two are [`Core::try_acquire_one`] and
 //!   [`Core::release_one`], the one-permit cases of the general operations.)
-//! * A `lock` that finds the lock taken queues on the counter's waiter list
-//!   (setting its `QUEUED` bit, which keeps newcomers out).
+//! * A `lock` that finds the lock taken first spins for a bounded, adaptive
+//!   while, as long as nobody is queued and the holder was not just handed
+//!   the lock (`spin.rs`): most critical sections are nanoseconds long, on
+//!   another worker, and a hand-off costs a task switch. A spinner takes the
+//!   lock only when nobody is queued, like the uncontended path, so it
+//!   overtakes no waiter.
+//! * Then it queues on the counter's waiter list (setting its `QUEUED` bit,
+//!   which keeps newcomers out).
 //! * An unlock that finds `QUEUED` *hands the permit over* to the head
 //!   waiter: it stays taken, and the head is completed and woken. A
 //!   newcomer sees no permit and queues behind, so the lock is FIFO-fair
