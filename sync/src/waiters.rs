@@ -476,21 +476,24 @@ pin_project! {
 
     impl PinnedDrop for WaitNode {
         fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if *this.stage == Stage::Fresh {
-                return;
+            let mut this = this.project();
+            match *this.stage {
+                Stage::Fresh => return,
+                Stage::Idle => {}
+                Stage::Queued => {
+                    // SAFETY: not fresh, so initialised (invariant).
+                    let waiter = unsafe { WaitNode::waiter(this.waiter.as_mut()) };
+                    if waiter.completion().is_none() {
+                        // The owner did not `cancel`: the list still points
+                        // here.
+                        std::process::abort();
+                    }
+                }
             }
-            // SAFETY: not fresh, so initialised (invariant); pinned, and
-            // dropped in place below, never moved.
-            let waiter = unsafe { this.waiter.get_unchecked_mut() };
-            // SAFETY: as above, initialised.
-            if *this.stage == Stage::Queued && unsafe { waiter.assume_init_ref() }.completion().is_none() {
-                // The owner did not `cancel`: the list still points here.
-                std::process::abort();
-            }
-            // SAFETY: initialised, in no list and done with by any
-            // notifier (checked above), and never used again.
-            unsafe { waiter.assume_init_drop() };
+            // SAFETY: initialised (not fresh), in no list and done with by
+            // any notifier (checked above); pinned memory dropped in place,
+            // never moved, and never used again.
+            unsafe { this.waiter.get_unchecked_mut().assume_init_drop() };
         }
     }
 }
