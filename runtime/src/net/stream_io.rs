@@ -178,6 +178,17 @@ impl<S: AsFd> StreamIo<S> {
             .poll_write_io(cx, len, |mut socket| socket.write_vectored(bufs))
     }
 
+    /// `shutdown(2)`. Shutting the read direction down (`Read`, `Both`)
+    /// also tells the reactor, so that reads never wait again (see
+    /// `Registration::read_shut_down`).
+    pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        socket2::SockRef::from(self.get_ref()).shutdown(how)?;
+        if how != Shutdown::Write {
+            self.io.registration().read_shut_down();
+        }
+        Ok(())
+    }
+
     /// `AsyncWrite::poll_close`: shuts the write direction down. A peer
     /// that already went away (`NotConnected`) counts as closed.
     pub(crate) fn poll_close(&self) -> Poll<io::Result<()>> {

@@ -129,3 +129,24 @@ fn connected_and_adopted_streams_are_hinted_too() {
         assert!(!adopted.io.is_read_ready());
     });
 }
+
+/// A read shutdown of our own is no FIN: the kernel's hint does not know
+/// about it, so the stream tells the reactor itself, and a read after the
+/// bytes left returns end of stream instead of waiting.
+#[test]
+fn reads_after_our_own_read_shutdown_never_wait() {
+    run(async {
+        let (mut client, mut server) = pair().await;
+        client.write_all(b"abc").unwrap();
+        queued(&server, 3).await;
+        server.shutdown(Shutdown::Read).unwrap();
+        // Let the driver dispatch the shutdown's edge before the read.
+        crate::task::yield_now().await;
+        server.readable().await.unwrap();
+        let mut buf = [0u8; 64];
+        assert_eq!(server.read(&mut buf).await.unwrap(), 3);
+        assert_eq!(server.try_read(&mut buf).unwrap(), 0);
+        assert_eq!(server.read(&mut buf).await.unwrap(), 0);
+        drop(client);
+    });
+}

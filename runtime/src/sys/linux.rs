@@ -25,6 +25,13 @@
 //! clears. No control message (an old kernel, a socket without the option,
 //! a truncated buffer) is [`ReadHint::Unknown`], and the reactor keeps the
 //! readiness, as before.
+//!
+//! The hint knows about the *peer's* FIN only. A read shutdown of our own
+//! (`shutdown(SHUT_RD)`) makes reads return end of stream without one, so
+//! `TcpStream::shutdown` also marks the socket's read direction closed in
+//! the reactor (`Registration::read_shut_down`). A `shutdown(2)` made on
+//! the raw descriptor, behind the stream's back, is not seen: a read after
+//! it may then wait for the next edge instead of returning end of stream.
 
 use super::ReadHint;
 use socket2::{Domain, Protocol, SockAddr, SockRef, Socket, Type};

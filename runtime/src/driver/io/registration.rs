@@ -1,7 +1,7 @@
 //! `Registration`: a source registered with a runtime's reactor, and the
 //! readiness loop every I/O operation runs.
 
-use super::scheduled_io::{Direction, IoWaiter, ReadyEvent, ScheduledIo};
+use super::scheduled_io::{Direction, IoWaiter, READ_CLOSED, ReadyEvent, ScheduledIo};
 use super::shutdown_error;
 use crate::driver::OwnerRef;
 use crate::io::Interest;
@@ -249,6 +249,17 @@ impl Registration {
             }
             Err(err) => Err(err),
         }
+    }
+
+    /// The read direction was shut down here (`shutdown(SHUT_RD)`): every
+    /// read goes to the OS from now on (and returns the bytes left, then
+    /// end of stream), whatever a read's [`ReadHint`] said. The kernel's
+    /// own hint only knows about the peer's FIN, so without this a read
+    /// that drained the socket after the shutdown's edge was dispatched
+    /// would clear the readiness, and the next read would wait for an edge
+    /// that never comes.
+    pub(crate) fn read_shut_down(&self) {
+        self.io.set_readiness(READ_CLOSED);
     }
 
     /// Whether the source is ready in `direction` as far as the reactor
