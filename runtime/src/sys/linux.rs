@@ -132,6 +132,13 @@ const INQ_SPACE: usize =
 const INQ_LEN: usize =
     unsafe { libc::CMSG_LEN(std::mem::size_of::<libc::c_int>() as libc::c_uint) } as usize;
 
+/// A control message's length: `size_t` with glibc, `socklen_t` with musl
+/// and Android.
+#[allow(clippy::unnecessary_cast)]
+fn cmsg_len(header: &libc::cmsghdr) -> usize {
+    header.cmsg_len as usize
+}
+
 /// `recv` through `recvmsg`, also returning whether the socket is now
 /// drained: nothing left to read and no end of stream pending (see the
 /// module docs). Only bytes the kernel wrote are initialized; on `Ok((n,
@@ -173,7 +180,7 @@ pub(crate) fn recv_hinted(
         if let Some(header) = unsafe { cmsg.as_ref() }
             && header.cmsg_level == libc::IPPROTO_TCP
             && header.cmsg_type == libc::TCP_CM_INQ
-            && header.cmsg_len as usize >= INQ_LEN
+            && cmsg_len(header) >= INQ_LEN
         {
             // SAFETY: the header says its data holds (at least) an int, and
             // the data lies inside `control`; it may be unaligned.
