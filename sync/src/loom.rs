@@ -12,7 +12,26 @@
 
 #[cfg(not(loom))]
 mod imp {
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+
+    /// Busy-waiting with backoff, for the few-instruction windows a
+    /// lock-free structure may have to wait out (another thread between two
+    /// of its stores): spins a little, then yields the CPU.
+    #[derive(Debug, Default)]
+    pub(crate) struct Backoff(u32);
+
+    impl Backoff {
+        pub(crate) fn snooze(&mut self) {
+            if self.0 < 6 {
+                for _ in 0..1u32 << self.0 {
+                    core::hint::spin_loop();
+                }
+                self.0 += 1;
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
 
     /// `std::cell::UnsafeCell` with loom's closure-based API.
     #[derive(Debug)]
@@ -67,7 +86,18 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+
+    /// Busy-waiting: under loom, every wait yields to the other threads (a
+    /// spin that does not would never let the awaited store happen).
+    #[derive(Debug, Default)]
+    pub(crate) struct Backoff;
+
+    impl Backoff {
+        pub(crate) fn snooze(&mut self) {
+            loom::thread::yield_now();
+        }
+    }
 
     /// loom's `UnsafeCell`, plus the two methods loom's lacks.
     #[derive(Debug)]

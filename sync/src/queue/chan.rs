@@ -1,24 +1,72 @@
 //! The queue machinery shared by `Queue`, `LifoQueue` and `PriorityQueue`.
 //!
-//! # Protocol
+//! # Design
 //!
-//! One mutex guards everything: the items, the unfinished-work counter, the
-//! shutdown flag, and three waiter lists (getters, putters, joiners).
+//! The items live in a concurrent store (`buffer.rs`: for a bounded FIFO
+//! queue the lock-free ring of `ring.rs`), *not* under the mutex. The mutex
+//! guards only the slow path: the three waiter lists (getters, putters,
+//! joiners), the reservations, and the shutdown state. A `put` or `get` that
+//! nobody waits in front of never touches it: it reads one atomic word,
+//! `flags`, and goes straight to the store. So producers and consumers on
+//! different cores share the store's slots, not a lock's cache line.
 //!
-//! Waiting is FIFO-fair through *reservations*. When an item arrives while
-//! getters wait, the head getter is completed with [`GRANTED`] and the item
-//! is counted in `reserved_items`: it stays in the buffer (so `qsize` counts
-//! it, as asyncio does) but no later `get`/`get_nowait` may take it. The
-//! woken getter takes it when it runs. Putters mirror this with
-//! `reserved_slots` when room appears in a bounded queue. So:
+//! `flags` mirrors, for the fast path, what the mutex knows:
 //!
-//! * invariant: if getters wait, every item is reserved
-//!   (`buf.len() == reserved_items`), and if putters wait, every free slot is
-//!   reserved (`buf.len() + reserved_slots == maxsize`); hence a newcomer
-//!   finds nothing to take and queues behind the waiters;
-//! * a getter (putter) dropped after being granted passes its reservation
-//!   to the next waiting getter (putter), or gives it up if there is none:
-//!   no item or slot is stranded, and no wake-up is lost.
+//! * [`GETTERS`]: getters wait, or hold reserved items: a newcomer `get`
+//!   must queue behind them (take the slow path);
+//! * [`PUTTERS`]: the same for putters and reserved slots;
+//! * [`CLOSED`]: the queue is shut down.
+//!
+//! It is written only under the mutex (`sync_flags`, after every change of
+//! the lists or the reservations), so it is exact whenever the lock is free.
+//!
+//! # Waiting is FIFO-fair: reservations
+//!
+//! When an item arrives while getters wait, the head getter is completed
+//! with [`GRANTED`] and the item counted in `reserved_items`: it stays in
+//! the store (so `qsize` counts it, as asyncio does) but `GETTERS` stays set
+//! until the woken getter has taken it, so no newcomer takes it first.
+//! Putters mirror this with `reserved_slots` when room appears in a bounded
+//! queue. A getter (putter) dropped after being granted passes its
+//! reservation to the next waiting getter (putter), or gives it up.
+//!
+//! One race is left to the fast path: a `get` that read `flags` before a
+//! getter started waiting may take the item that is then reserved for that
+//! getter (the two overlap, so either order is a valid outcome). The woken
+//! getter then finds nothing for it and waits again *at the head* of the
+//! line (`WaitNode::push_front`), keeping its turn. Likewise for putters.
+//!
+//! # No lost wake-up: "push, then look for waiters" against "announce, then look again"
+//!
+//! A fast `put` pushes its item, issues a `SeqCst` fence, then reads
+//! `flags`; if `GETTERS` is set it takes the lock and grants the items in
+//! the store to the waiting getters (`notify_getters`). A getter that is
+//! about to wait sets `GETTERS` (under the lock), issues a `SeqCst` fence,
+//! then looks at the store once more before linking its node. With the two
+//! fences, at least one of the two sees the other: the getter finds the
+//! item, or the putter finds the flag (and then waits for the lock, which
+//! the getter holds until its node is linked). `get` against a waiting
+//! putter is the mirror image (`notify_putters`), and so is `shutdown`
+//! (sets `CLOSED`, fence, drops the items if `immediate`) against a racing
+//! fast `put` (push, fence, sees `CLOSED`: drops what is left too).
+//! The loom models in `loom_tests.rs` check these pairs.
+//!
+//! # Invariants (whenever the lock is free, and no fast operation is in flight)
+//!
+//! * if getters wait, every item is reserved (`len == reserved_items`), and
+//!   if putters wait, every free slot is reserved
+//!   (`len + reserved_slots == maxsize`); a newcomer finds nothing to take
+//!   and queues behind the waiters;
+//! * `flags` equals `State::flags`.
+//!
+//! # Unfinished work (`task_done` / `join`)
+//!
+//! `unfinished` is an atomic counter, raised *before* an item becomes
+//! visible (so a consumer's `task_done` cannot run ahead of it) and lowered
+//! by `task_done`. Only the step that brings it to zero takes the lock, and
+//! wakes the joiners under it; joiners read it under the lock. A fast `put`
+//! that finds the store full lowers it back (waking joiners if that makes
+//! zero, since a joiner may have seen the raised value).
 //!
 //! Shutdown (asyncio 3.13): puts fail at once; gets take what is not
 //! reserved by others, then fail; `immediate` also drops the items (outside
@@ -31,8 +79,8 @@ use core::task::{Context, Poll, Waker};
 
 use super::buffer::Buffer;
 use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
-use crate::loom::{Mutex, MutexGuard};
-use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
+use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering, fence};
+use crate::waiters::{Cancelled, WaitNode, WaiterList, WakeList, complete_before};
 
 /// Completion code: an item (for a getter) or a slot (for a putter) was
 /// reserved for this waiter.
@@ -40,18 +88,33 @@ const GRANTED: usize = 0;
 /// Completion code: the queue was shut down.
 const SHUT_DOWN: usize = 1;
 
-/// A queue's state and its waiters.
+/// `flags` bit: getters wait or hold reservations.
+const GETTERS: usize = 1;
+/// `flags` bit: putters wait or hold reservations.
+const PUTTERS: usize = 2;
+/// `flags` bit: the queue is shut down.
+const CLOSED: usize = 4;
+
+/// Keeps `T` on its own cache line (128 bytes: adjacent-line prefetch).
+#[repr(align(128))]
+struct Padded<T>(T);
+
+/// A queue's items, its fast-path flags and its waiters.
 pub(crate) struct Chan<B> {
     /// 0 means unbounded.
     maxsize: usize,
-    state: Mutex<State<B>>,
+    /// Read by every operation, written rarely (under `state`'s lock).
+    flags: Padded<AtomicUsize>,
+    /// Items put and not yet marked done by `task_done`.
+    unfinished: Padded<AtomicUsize>,
+    buf: B,
+    state: Mutex<State>,
 }
 
-struct State<B> {
-    buf: B,
-    /// Items put and not yet marked done by `task_done`.
-    unfinished: usize,
+struct State {
     shut_down: bool,
+    /// `shutdown(true)` was called: items pushed by racing puts are dropped.
+    immediate: bool,
     /// Items in `buf` promised to completed (woken) getters.
     reserved_items: usize,
     /// Free slots promised to completed (woken) putters.
@@ -59,6 +122,23 @@ struct State<B> {
     getters: WaiterList,
     putters: WaiterList,
     joiners: WaiterList,
+}
+
+impl State {
+    /// What `Chan::flags` must say.
+    fn flags(&self) -> usize {
+        let mut flags = 0;
+        if !self.getters.is_empty() || self.reserved_items > 0 {
+            flags |= GETTERS;
+        }
+        if !self.putters.is_empty() || self.reserved_slots > 0 {
+            flags |= PUTTERS;
+        }
+        if self.shut_down {
+            flags |= CLOSED;
+        }
+        flags
+    }
 }
 
 /// The operations the queue futures need, without the buffer type.
@@ -95,10 +175,12 @@ impl<B: Buffer> Chan<B> {
     pub(crate) fn new(maxsize: usize) -> Self {
         Self {
             maxsize,
+            flags: Padded(AtomicUsize::new(0)),
+            unfinished: Padded(AtomicUsize::new(0)),
+            buf: B::new(maxsize),
             state: Mutex::new(State {
-                buf: B::default(),
-                unfinished: 0,
                 shut_down: false,
+                immediate: false,
                 reserved_items: 0,
                 reserved_slots: 0,
                 getters: WaiterList::new(),
@@ -113,70 +195,154 @@ impl<B: Buffer> Chan<B> {
     }
 
     pub(crate) fn qsize(&self) -> usize {
-        self.state.lock().buf.len()
+        self.buf.len()
+    }
+
+    #[inline]
+    fn flags(&self) -> usize {
+        self.flags.0.load(Ordering::Acquire)
+    }
+
+    /// Publishes `st`'s flags (the lock is held: the only writer).
+    fn sync_flags(&self, st: &State) {
+        self.flags.0.store(st.flags(), Ordering::SeqCst);
+    }
+
+    /// Announces, under the lock, that the caller is about to wait in the
+    /// line `bit`, then orders that before the caller's last look at the
+    /// store (the other half of the fast path's "push/pop, fence, read
+    /// flags").
+    fn announce(&self, st: &State, bit: usize) {
+        self.flags.0.store(st.flags() | bit, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
     }
 
     pub(crate) fn put_nowait(&self, item: B::Item) -> Result<(), TryPutError<B::Item>> {
-        let mut st = self.state.lock();
+        if self.flags() & (PUTTERS | CLOSED) == 0 {
+            return self.push_fast(item).map_err(TryPutError::full);
+        }
+        let st = self.state.lock();
         if st.shut_down {
             return Err(TryPutError::shut_down(item));
         }
         if !self.has_free_slot(&st) {
             return Err(TryPutError::full(item));
         }
-        let waker = Self::push(&mut st, item);
+        let pushed = self.push_locked(item);
         drop(st);
-        wake(waker);
+        pushed.map_err(TryPutError::full)?;
+        self.after_push();
         Ok(())
     }
 
     pub(crate) fn get_nowait(&self) -> Result<B::Item, TryGetError> {
-        let mut st = self.state.lock();
-        if st.buf.len() > st.reserved_items {
-            let (item, waker) = self.pop(&mut st);
-            drop(st);
-            wake(waker);
-            Ok(item)
-        } else if st.shut_down {
-            Err(TryGetError::SHUT_DOWN)
-        } else {
-            Err(TryGetError::EMPTY)
+        let flags = self.flags();
+        if flags & GETTERS == 0 {
+            if let Some(item) = self.buf.pop() {
+                self.after_pop();
+                return Ok(item);
+            }
+            return Err(if flags & CLOSED != 0 {
+                TryGetError::SHUT_DOWN
+            } else {
+                TryGetError::EMPTY
+            });
         }
+        let st = self.state.lock();
+        if st.getters.is_empty() && self.buf.len() > st.reserved_items {
+            if let Some(item) = self.buf.pop() {
+                drop(st);
+                self.after_pop();
+                return Ok(item);
+            }
+        }
+        Err(if st.shut_down {
+            TryGetError::SHUT_DOWN
+        } else {
+            TryGetError::EMPTY
+        })
     }
 
     #[track_caller]
     pub(crate) fn task_done(&self) {
-        let mut st = self.state.lock();
-        if st.unfinished == 0 {
-            drop(st);
-            panic!(
-                "task_done() called more times than items were put in the queue: \
-                 call it exactly once per item taken with get(), after processing it"
-            );
+        if !self.lower_unfinished_fast() {
+            self.lower_unfinished_locked(true);
         }
-        st.unfinished -= 1;
-        if st.unfinished == 0 {
-            let limit = st.joiners.next_ticket();
-            complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
+    }
+
+    /// Lowers `unfinished` by one unless that would make it zero (or it is
+    /// zero): `false` then, for the caller to do it under the lock.
+    #[inline]
+    fn lower_unfinished_fast(&self) -> bool {
+        let mut n = self.unfinished.0.load(Ordering::Relaxed);
+        while n > 1 {
+            match self.unfinished.0.compare_exchange_weak(
+                n,
+                n - 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => n = now,
+            }
         }
+        false
+    }
+
+    /// Lowers `unfinished` by one under the lock, and releases the joiners
+    /// if that makes zero. `task_done`: panics on zero; otherwise (a failed
+    /// fast put taking back its count) zero cannot happen.
+    #[track_caller]
+    fn lower_unfinished_locked(&self, task_done: bool) {
+        let st = self.state.lock();
+        let mut n = self.unfinished.0.load(Ordering::Relaxed);
+        loop {
+            if n == 0 {
+                drop(st);
+                if !task_done {
+                    // A surplus `task_done` already took the count back.
+                    return;
+                }
+                panic!(
+                    "task_done() called more times than items were put in the queue: \
+                     call it exactly once per item taken with get(), after processing it"
+                );
+            }
+            match self.unfinished.0.compare_exchange_weak(
+                n,
+                n - 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(now) => n = now,
+            }
+        }
+        if n == 1 {
+            self.release_joiners(st);
+        }
+    }
+
+    /// Completes every joiner (the lock is held, `unfinished` hit zero).
+    fn release_joiners(&self, st: MutexGuard<'_, State>) {
+        let limit = st.joiners.next_ticket();
+        complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
     }
 
     pub(crate) fn shutdown(&self, immediate: bool) {
         let mut st = self.state.lock();
         st.shut_down = true;
+        st.immediate |= immediate;
         // Puts fail from now on, so slot reservations are void.
         st.reserved_slots = 0;
-        let dropped = if immediate {
-            let items = core::mem::take(&mut st.buf);
-            st.reserved_items = 0;
-            st.unfinished = st.unfinished.saturating_sub(items.len());
-            Some(items)
+        self.announce(&st, 0);
+        let (dropped, zero) = if immediate {
+            self.drain(&mut st)
         } else {
-            None
+            (Vec::new(), self.unfinished.0.load(Ordering::Relaxed) == 0)
         };
-        if st.unfinished == 0 {
-            let limit = st.joiners.next_ticket();
-            complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
+        if zero {
+            self.release_joiners(st);
             st = self.state.lock();
         }
         // No getter or putter links itself after the flag is set, so these
@@ -200,62 +366,154 @@ impl<B: Buffer> Chan<B> {
             SHUT_DOWN,
             usize::MAX,
         );
+        let st = self.state.lock();
+        self.sync_flags(&st);
+        drop(st);
         // The items go outside the lock: their `Drop` may do anything.
         drop(dropped);
     }
 
-    /// Room for one more item that nobody has a claim on.
-    fn has_free_slot(&self, st: &State<B>) -> bool {
-        st.putters.is_empty()
-            && (self.maxsize == 0 || st.buf.len() + st.reserved_slots < self.maxsize)
+    /// Takes every item out for an immediate shutdown (lock held), voids the
+    /// item reservations and lowers `unfinished` by the number taken.
+    /// Returns the items, to drop once the lock is released, and whether
+    /// `unfinished` is now zero.
+    fn drain(&self, st: &mut State) -> (Vec<B::Item>, bool) {
+        let mut items = Vec::new();
+        while let Some(item) = self.buf.pop() {
+            items.push(item);
+        }
+        st.reserved_items = 0;
+        let n = items.len();
+        let before = self
+            .unfinished
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
+                Some(u.saturating_sub(n))
+            })
+            .unwrap_or_else(|u| u);
+        (items, before <= n)
     }
 
-    /// Adds an item; returns the head getter's waker if it gets the item.
-    fn push(st: &mut State<B>, item: B::Item) -> Option<Waker> {
-        st.buf.push(item);
-        st.unfinished += 1;
-        if st.buf.len() > st.reserved_items {
-            let waker = st.getters.pop_front(GRANTED)?;
-            st.reserved_items += 1;
-            Some(waker)
-        } else {
-            None
+    /// Room for one more item that nobody has a claim on (lock held).
+    fn has_free_slot(&self, st: &State) -> bool {
+        st.putters.is_empty() && self.room(st)
+    }
+
+    /// A free slot that is not reserved (lock held).
+    fn room(&self, st: &State) -> bool {
+        self.maxsize == 0 || self.buf.len() + st.reserved_slots < self.maxsize
+    }
+
+    /// The fast put: counts the item, pushes it, and serves waiting getters.
+    /// Gives the item back if the store is full.
+    #[inline]
+    fn push_fast(&self, item: B::Item) -> Result<(), B::Item> {
+        self.unfinished.0.fetch_add(1, Ordering::Relaxed);
+        match self.buf.push(item) {
+            Ok(()) => {
+                self.after_push();
+                Ok(())
+            }
+            Err(item) => {
+                // A joiner may have seen the raised count: lower it as
+                // `task_done` would.
+                if !self.lower_unfinished_fast() {
+                    self.lower_unfinished_locked(false);
+                }
+                Err(item)
+            }
         }
     }
 
-    /// Takes an item (the caller checked there is one for it); returns the
-    /// head putter's waker if it gets the slot.
-    fn pop(&self, st: &mut State<B>) -> (B::Item, Option<Waker>) {
-        let item = st
-            .buf
-            .pop()
-            .expect("the caller checked the queue has an item");
-        let waker = if self.maxsize != 0 && st.buf.len() + st.reserved_slots < self.maxsize {
-            st.putters
-                .pop_front(GRANTED)
-                .inspect(|_| st.reserved_slots += 1)
-        } else {
-            None
-        };
-        (item, waker)
+    /// The put of a slow path (lock held, so no joiner can have seen the
+    /// count raised if the push fails). The caller calls `after_push` once
+    /// it has dropped the lock.
+    fn push_locked(&self, item: B::Item) -> Result<(), B::Item> {
+        self.unfinished.0.fetch_add(1, Ordering::Relaxed);
+        self.buf.push(item).inspect_err(|_| {
+            self.unfinished.0.fetch_sub(1, Ordering::Relaxed);
+        })
     }
 
-    /// Takes a dropped future's node out of `list`, and returns the locked
-    /// state with the completion code if it had been completed instead (so
-    /// the caller can pass a reservation on).
-    ///
-    /// # Safety
-    ///
-    /// `list` is the node's one line (see [`ChanOps`]).
-    unsafe fn cancel<'a>(
-        &'a self,
-        node: Pin<&mut WaitNode>,
-        list: impl FnOnce(&mut State<B>) -> &mut WaiterList,
-    ) -> Option<(MutexGuard<'a, State<B>>, usize)> {
-        // SAFETY: forwarded contract.
-        match unsafe { node.cancel(&self.state, list) } {
-            Cancelled::NotQueued | Cancelled::Removed(..) => None,
-            Cancelled::Completed(code) => Some((self.state.lock(), code)),
+    /// After an item was pushed (no lock held): hand it to a waiting getter
+    /// if there is one, or drop it if an immediate shutdown raced the put.
+    #[inline]
+    fn after_push(&self) {
+        fence(Ordering::SeqCst);
+        if self.flags.0.load(Ordering::Relaxed) & (GETTERS | CLOSED) != 0 {
+            self.notify_getters();
+        }
+    }
+
+    /// After an item was popped (no lock held): give the freed slot to a
+    /// waiting putter if there is one.
+    #[inline]
+    fn after_pop(&self) {
+        if self.maxsize == 0 {
+            return; // unbounded: putters never wait
+        }
+        fence(Ordering::SeqCst);
+        if self.flags.0.load(Ordering::Relaxed) & PUTTERS != 0 {
+            self.notify_putters();
+        }
+    }
+
+    /// Reserves the unreserved items for waiting getters, in order, and
+    /// wakes them (in batches, with the lock dropped).
+    #[cold]
+    fn notify_getters(&self) {
+        let mut st = self.state.lock();
+        let (dropped, zero) = if st.immediate {
+            self.drain(&mut st)
+        } else {
+            (Vec::new(), false)
+        };
+        let mut wakers = WakeList::new();
+        loop {
+            while wakers.can_push() && self.buf.len() > st.reserved_items {
+                let Some(waker) = st.getters.pop_front(GRANTED) else {
+                    break;
+                };
+                st.reserved_items += 1;
+                wakers.push(waker);
+            }
+            self.sync_flags(&st);
+            let more = !wakers.can_push();
+            if zero && !more {
+                self.release_joiners(st);
+            } else {
+                drop(st);
+            }
+            wakers.wake_all();
+            if !more {
+                break;
+            }
+            st = self.state.lock();
+        }
+        drop(dropped);
+    }
+
+    /// Reserves the free slots for waiting putters, in order, and wakes
+    /// them (in batches, with the lock dropped).
+    #[cold]
+    fn notify_putters(&self) {
+        let mut wakers = WakeList::new();
+        loop {
+            let mut st = self.state.lock();
+            while wakers.can_push() && !st.shut_down && self.room(&st) {
+                let Some(waker) = st.putters.pop_front(GRANTED) else {
+                    break;
+                };
+                st.reserved_slots += 1;
+                wakers.push(waker);
+            }
+            self.sync_flags(&st);
+            drop(st);
+            let more = !wakers.can_push();
+            wakers.wake_all();
+            if !more {
+                break;
+            }
         }
     }
 }
@@ -273,40 +531,96 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         };
         let granted = match completion {
             Poll::Pending => return Poll::Pending,
-            Poll::Ready(code) => code == Some(GRANTED),
+            Poll::Ready(None) => {
+                // First poll: the fast path, unless getters are in line.
+                if self.flags() & GETTERS == 0 {
+                    if let Some(item) = self.buf.pop() {
+                        self.after_pop();
+                        return Poll::Ready(Ok(item));
+                    }
+                }
+                false
+            }
+            Poll::Ready(Some(code)) => code == GRANTED,
         };
         let mut st = self.state.lock();
-        if granted && st.reserved_items > 0 {
+        let head = if granted && st.reserved_items > 0 {
             // Our reservation (an immediate shutdown would have voided it).
             st.reserved_items -= 1;
-        } else if st.buf.len() <= st.reserved_items {
-            if st.shut_down {
-                return Poll::Ready(Err(QueueShutDown));
+            if let Some(item) = self.buf.pop() {
+                self.sync_flags(&st);
+                drop(st);
+                self.after_pop();
+                return Poll::Ready(Ok(item));
             }
-            // SAFETY: as above.
-            unsafe { node.push(&mut st.getters, 0, cx.waker()) };
-            return Poll::Pending;
+            // A getter that raced past the flag took it: wait again, first
+            // in line.
+            true
+        } else {
+            if st.getters.is_empty() && self.buf.len() > st.reserved_items {
+                if let Some(item) = self.buf.pop() {
+                    drop(st);
+                    self.after_pop();
+                    return Poll::Ready(Ok(item));
+                }
+            }
+            false
+        };
+        if st.shut_down && (st.getters.is_empty() || head) {
+            if self.buf.len() > st.reserved_items {
+                if let Some(item) = self.buf.pop() {
+                    self.sync_flags(&st);
+                    drop(st);
+                    return Poll::Ready(Ok(item));
+                }
+            }
+            self.sync_flags(&st);
+            return Poll::Ready(Err(QueueShutDown));
         }
-        let (item, waker) = self.pop(&mut st);
-        drop(st);
-        wake(waker);
-        Poll::Ready(Ok(item))
+        if st.getters.is_empty() || head {
+            // About to wait at the head: announce it, then look again (a
+            // fast put that missed the flag pushed before our look).
+            self.announce(&st, GETTERS);
+            if self.buf.len() > st.reserved_items {
+                if let Some(item) = self.buf.pop() {
+                    self.sync_flags(&st);
+                    drop(st);
+                    self.after_pop();
+                    return Poll::Ready(Ok(item));
+                }
+            }
+        }
+        // SAFETY: as above.
+        unsafe {
+            if head {
+                node.push_front(&mut st.getters, 0, cx.waker());
+            } else {
+                node.push(&mut st.getters, 0, cx.waker());
+            }
+        }
+        self.sync_flags(&st);
+        Poll::Pending
     }
 
     fn cancel_get(&self, node: Pin<&mut WaitNode>) {
         // SAFETY: a getter's node is only used with `getters` (`ChanOps`).
-        let Some((mut st, code)) = (unsafe { self.cancel(node, |s| &mut s.getters) }) else {
-            return;
-        };
-        if code == GRANTED && st.reserved_items > 0 {
-            // An item was reserved for us: hand it to the next getter, or
-            // make it available again.
-            let next = st.getters.pop_front(GRANTED);
-            if next.is_none() {
-                st.reserved_items -= 1;
+        match unsafe { node.cancel(&self.state, |s| &mut s.getters) } {
+            Cancelled::NotQueued => {}
+            Cancelled::Removed(st, _) => self.sync_flags(&st),
+            Cancelled::Completed(code) => {
+                let mut st = self.state.lock();
+                if code == GRANTED && st.reserved_items > 0 {
+                    // An item was reserved for us: hand it to the next
+                    // getter, or make it available again.
+                    let next = st.getters.pop_front(GRANTED);
+                    if next.is_none() {
+                        st.reserved_items -= 1;
+                    }
+                    self.sync_flags(&st);
+                    drop(st);
+                    wake(next);
+                }
             }
-            drop(st);
-            wake(next);
         }
     }
 
@@ -321,41 +635,89 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             node.as_mut()
                 .poll_completion(&self.state, |s| &mut s.putters, cx.waker())
         };
-        let granted = match completion {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(code) => code == Some(GRANTED),
-        };
-        let mut st = self.state.lock();
         let take =
             |item: &mut Option<B::Item>| item.take().expect("PutFuture polled after completion");
+        let granted = match completion {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(None) => {
+                // First poll: the fast path, unless putters are in line.
+                if self.flags() & (PUTTERS | CLOSED) == 0 {
+                    match self.push_fast(take(item)) {
+                        Ok(()) => return Poll::Ready(Ok(())),
+                        Err(back) => *item = Some(back),
+                    }
+                }
+                false
+            }
+            Poll::Ready(Some(code)) => code == GRANTED,
+        };
+        let mut st = self.state.lock();
         if st.shut_down {
+            self.sync_flags(&st);
             return Poll::Ready(Err(PutError::new(take(item))));
         }
-        if granted && st.reserved_slots > 0 {
+        let head = if granted && st.reserved_slots > 0 {
             st.reserved_slots -= 1;
-        } else if !self.has_free_slot(&st) {
-            // SAFETY: as above.
-            unsafe { node.push(&mut st.putters, 0, cx.waker()) };
-            return Poll::Pending;
+            match self.push_locked(take(item)) {
+                Ok(()) => {
+                    self.sync_flags(&st);
+                    drop(st);
+                    self.after_push();
+                    return Poll::Ready(Ok(()));
+                }
+                // A put that raced past the flag took the slot: wait again,
+                // first in line.
+                Err(back) => *item = Some(back),
+            }
+            true
+        } else {
+            false
+        };
+        if st.putters.is_empty() || head {
+            // About to wait at the head: announce it, then look again (a
+            // fast get that missed the flag popped before our look).
+            self.announce(&st, PUTTERS);
+            if self.room(&st) {
+                match self.push_locked(take(item)) {
+                    Ok(()) => {
+                        self.sync_flags(&st);
+                        drop(st);
+                        self.after_push();
+                        return Poll::Ready(Ok(()));
+                    }
+                    Err(back) => *item = Some(back),
+                }
+            }
         }
-        let waker = Self::push(&mut st, take(item));
-        drop(st);
-        wake(waker);
-        Poll::Ready(Ok(()))
+        // SAFETY: as above.
+        unsafe {
+            if head {
+                node.push_front(&mut st.putters, 0, cx.waker());
+            } else {
+                node.push(&mut st.putters, 0, cx.waker());
+            }
+        }
+        self.sync_flags(&st);
+        Poll::Pending
     }
 
     fn cancel_put(&self, node: Pin<&mut WaitNode>) {
         // SAFETY: a putter's node is only used with `putters` (`ChanOps`).
-        let Some((mut st, code)) = (unsafe { self.cancel(node, |s| &mut s.putters) }) else {
-            return;
-        };
-        if code == GRANTED && st.reserved_slots > 0 {
-            let next = st.putters.pop_front(GRANTED);
-            if next.is_none() {
-                st.reserved_slots -= 1;
+        match unsafe { node.cancel(&self.state, |s| &mut s.putters) } {
+            Cancelled::NotQueued => {}
+            Cancelled::Removed(st, _) => self.sync_flags(&st),
+            Cancelled::Completed(code) => {
+                let mut st = self.state.lock();
+                if code == GRANTED && st.reserved_slots > 0 {
+                    let next = st.putters.pop_front(GRANTED);
+                    if next.is_none() {
+                        st.reserved_slots -= 1;
+                    }
+                    self.sync_flags(&st);
+                    drop(st);
+                    wake(next);
+                }
             }
-            drop(st);
-            wake(next);
         }
     }
 
@@ -371,7 +733,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             Poll::Ready(None) => {}
         }
         let mut st = self.state.lock();
-        if st.unfinished == 0 {
+        if self.unfinished.0.load(Ordering::Relaxed) == 0 {
             return Poll::Ready(());
         }
         // SAFETY: as above.

@@ -5,6 +5,7 @@
 //! out by the `queue_type!` macro below so each gets its own docs.
 
 mod buffer;
+mod ring;
 mod chan;
 mod futures;
 

@@ -1,0 +1,225 @@
+//! A bounded multi-producer multi-consumer ring: the lock-free item storage
+//! of a bounded FIFO [`Queue`](crate::Queue).
+//!
+//! # Design
+//!
+//! The classic array queue with per-slot sequence stamps (D. Vyukov's
+//! bounded MPMC queue, in the lap-encoded form that also allows a capacity
+//! of 1). A position is `lap + index`, where `index < cap` and `lap` counts
+//! in units of `one_lap`, the power of two above `cap`. `tail` is the next
+//! position to write, `head` the next to read; each slot's `stamp` says
+//! what the slot expects next:
+//!
+//! * `stamp == pos`: the slot is free for the push at `pos`;
+//! * `stamp == pos + 1`: the slot holds the item pushed at `pos`, for the
+//!   pop at `pos`.
+//!
+//! A push claims its position by a CAS on `tail`, writes the value, then
+//! publishes it with a `Release` store of `pos + 1` to the stamp. A pop
+//! claims by a CAS on `head`, reads the value, then frees the slot for the
+//! next lap with a `Release` store of `pos + one_lap`. Producers touch
+//! `tail` and the slots, consumers `head` and the slots: the two ends live
+//! on different cache lines, and neither side reads the other's index
+//! except to tell "full" or "empty" from "someone is mid-operation".
+//!
+//! # Invariants
+//!
+//! * A slot's value is initialized exactly when its stamp is `pos + 1` for
+//!   the position `pos` it was last pushed at; only the thread that won the
+//!   CAS for a position touches that slot's value until it stores the stamp
+//!   (the stamp store/load pair orders the value's write and read).
+//! * Positions are never reused within 2^63 operations' worth of wrapping:
+//!   `usize` positions wrap, and comparisons are equalities, not orderings.
+//!
+//! A pusher (popper) that finds the slot of its position not yet released by
+//! the previous popper (pusher), which already moved `head` (`tail`) past
+//! it, spins until it is: that window is a few instructions long (between
+//! a CAS and a store on the same thread). Nothing else waits.
+
+use core::mem::MaybeUninit;
+
+use crate::loom::{AtomicUsize, Backoff, Ordering, UnsafeCell, fence};
+
+/// Keeps `T` on its own cache line (128 bytes: adjacent-line prefetch).
+#[repr(align(128))]
+struct Padded<T>(T);
+
+struct Slot<T> {
+    stamp: AtomicUsize,
+    value: UnsafeCell<MaybeUninit<T>>,
+}
+
+/// See the module docs for the protocol and its invariants.
+pub(crate) struct Ring<T> {
+    head: Padded<AtomicUsize>,
+    tail: Padded<AtomicUsize>,
+    slots: Box<[Slot<T>]>,
+    /// `cap.next_power_of_two()` above `cap`: the position step of one lap.
+    one_lap: usize,
+}
+
+// SAFETY: values move in and out of the ring between threads (hence
+// `T: Send`); each slot's value is accessed only by the thread that claimed
+// its position (module docs), so no `&T` is ever shared (no `T: Sync`).
+unsafe impl<T: Send> Send for Ring<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: Send> Sync for Ring<T> {}
+
+impl<T> Ring<T> {
+    /// A ring holding at most `cap` items.
+    ///
+    /// # Panics
+    ///
+    /// If `cap` is 0 (an unbounded queue uses another storage) or so large
+    /// that the slots cannot be allocated.
+    pub(crate) fn new(cap: usize) -> Self {
+        assert!(cap > 0, "a ring holds at least one item");
+        let one_lap = (cap + 1).next_power_of_two();
+        let slots = (0..cap)
+            .map(|i| Slot {
+                stamp: AtomicUsize::new(i),
+                value: UnsafeCell::new(MaybeUninit::uninit()),
+            })
+            .collect();
+        Self {
+            head: Padded(AtomicUsize::new(0)),
+            tail: Padded(AtomicUsize::new(0)),
+            slots,
+            one_lap,
+        }
+    }
+
+    fn cap(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The position after `pos`.
+    #[inline]
+    fn next(&self, pos: usize) -> usize {
+        let index = pos & (self.one_lap - 1);
+        if index + 1 < self.cap() {
+            pos + 1
+        } else {
+            (pos & !(self.one_lap - 1)).wrapping_add(self.one_lap)
+        }
+    }
+
+    /// Adds `value` at the tail, or gives it back if the ring is full.
+    pub(crate) fn push(&self, value: T) -> Result<(), T> {
+        let mut backoff = Backoff::default();
+        let mut tail = self.tail.0.load(Ordering::Relaxed);
+        loop {
+            let slot = &self.slots[tail & (self.one_lap - 1)];
+            let stamp = slot.stamp.load(Ordering::Acquire);
+            if stamp == tail {
+                match self.tail.0.compare_exchange_weak(
+                    tail,
+                    self.next(tail),
+                    Ordering::SeqCst,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => {
+                        slot.value.with_mut(|v| {
+                            // SAFETY: we won position `tail`, whose slot is
+                            // free (stamp == tail): nobody else touches the
+                            // value until we store the stamp below.
+                            unsafe { (*v).write(value) };
+                        });
+                        slot.stamp.store(tail.wrapping_add(1), Ordering::Release);
+                        return Ok(());
+                    }
+                    Err(now) => tail = now,
+                }
+            } else if stamp.wrapping_add(self.one_lap) == tail.wrapping_add(1) {
+                // The slot still holds last lap's item: full, unless its
+                // popper has moved `head` and not yet freed the slot.
+                fence(Ordering::SeqCst);
+                let head = self.head.0.load(Ordering::Relaxed);
+                if head.wrapping_add(self.one_lap) == tail {
+                    return Err(value);
+                }
+                backoff.snooze();
+                tail = self.tail.0.load(Ordering::Relaxed);
+            } else {
+                // Another pusher took this position: catch up.
+                backoff.snooze();
+                tail = self.tail.0.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Takes the item at the head, if any.
+    pub(crate) fn pop(&self) -> Option<T> {
+        let mut backoff = Backoff::default();
+        let mut head = self.head.0.load(Ordering::Relaxed);
+        loop {
+            let slot = &self.slots[head & (self.one_lap - 1)];
+            let stamp = slot.stamp.load(Ordering::Acquire);
+            if stamp == head.wrapping_add(1) {
+                match self.head.0.compare_exchange_weak(
+                    head,
+                    self.next(head),
+                    Ordering::SeqCst,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => {
+                        let value = slot.value.with(|v| {
+                            // SAFETY: we won position `head`, whose slot holds
+                            // the item pushed there (stamp == head + 1); the
+                            // stamp's Acquire load ordered its write before us.
+                            unsafe { (*v).assume_init_read() }
+                        });
+                        slot.stamp
+                            .store(head.wrapping_add(self.one_lap), Ordering::Release);
+                        return Some(value);
+                    }
+                    Err(now) => head = now,
+                }
+            } else if stamp == head {
+                // The slot waits for this lap's push: empty, unless its
+                // pusher has moved `tail` and not yet published the item.
+                fence(Ordering::SeqCst);
+                let tail = self.tail.0.load(Ordering::Relaxed);
+                if tail == head {
+                    return None;
+                }
+                backoff.snooze();
+                head = self.head.0.load(Ordering::Relaxed);
+            } else {
+                // Another popper took this position: catch up.
+                backoff.snooze();
+                head = self.head.0.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The number of items (a snapshot: exact when nobody pushes or pops).
+    pub(crate) fn len(&self) -> usize {
+        let mut backoff = Backoff::default();
+        loop {
+            let tail = self.tail.0.load(Ordering::SeqCst);
+            let head = self.head.0.load(Ordering::SeqCst);
+            // A consistent pair: `tail` did not move while we read `head`.
+            if self.tail.0.load(Ordering::SeqCst) == tail {
+                let hix = head & (self.one_lap - 1);
+                let tix = tail & (self.one_lap - 1);
+                return if hix < tix {
+                    tix - hix
+                } else if hix > tix {
+                    self.cap() - hix + tix
+                } else if tail == head {
+                    0
+                } else {
+                    self.cap()
+                };
+            }
+            backoff.snooze();
+        }
+    }
+}
+
+impl<T> Drop for Ring<T> {
+    fn drop(&mut self) {
+        while self.pop().is_some() {}
+    }
+}
