@@ -352,3 +352,6 @@ queue_type! {
     /// ```
     PriorityQueue<T: Ord> = Priority, "PriorityQueue";
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests;
