@@ -80,7 +80,7 @@ use core::task::{Context, Poll, Waker};
 use super::buffer::Buffer;
 use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
 use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering, fence};
-use crate::waiters::{Cancelled, WaitNode, WaiterList, WakeList, complete_before};
+use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
 
 /// Completion code: an item (for a getter) or a slot (for a putter) was
 /// reserved for this waiter.
@@ -88,12 +88,21 @@ const GRANTED: usize = 0;
 /// Completion code: the queue was shut down.
 const SHUT_DOWN: usize = 1;
 
-/// `flags` bit: getters wait or hold reservations.
-const GETTERS: usize = 1;
-/// `flags` bit: putters wait or hold reservations.
-const PUTTERS: usize = 2;
+/// `flags` bit: getters wait (a put must serve them).
+const GET_WAIT: usize = 1;
+/// `flags` bit: woken getters hold reserved items (a newcomer get must
+/// not take them).
+const GET_RESV: usize = 2;
+/// `flags` bit: putters wait (a get must serve them).
+const PUT_WAIT: usize = 4;
+/// `flags` bit: woken putters hold reserved slots.
+const PUT_RESV: usize = 8;
 /// `flags` bit: the queue is shut down.
-const CLOSED: usize = 4;
+const CLOSED: usize = 16;
+/// A newcomer get goes to the slow path.
+const GET_GATE: usize = GET_WAIT | GET_RESV;
+/// A newcomer put goes to the slow path.
+const PUT_GATE: usize = PUT_WAIT | PUT_RESV | CLOSED;
 
 /// Keeps `T` on its own cache line (128 bytes: adjacent-line prefetch).
 #[repr(align(128))]
@@ -128,11 +137,17 @@ impl State {
     /// What `Chan::flags` must say.
     fn flags(&self) -> usize {
         let mut flags = 0;
-        if !self.getters.is_empty() || self.reserved_items > 0 {
-            flags |= GETTERS;
+        if !self.getters.is_empty() {
+            flags |= GET_WAIT;
         }
-        if !self.putters.is_empty() || self.reserved_slots > 0 {
-            flags |= PUTTERS;
+        if self.reserved_items > 0 {
+            flags |= GET_RESV;
+        }
+        if !self.putters.is_empty() {
+            flags |= PUT_WAIT;
+        }
+        if self.reserved_slots > 0 {
+            flags |= PUT_RESV;
         }
         if self.shut_down {
             flags |= CLOSED;
@@ -205,7 +220,17 @@ impl<B: Buffer> Chan<B> {
 
     /// Publishes `st`'s flags (the lock is held: the only writer).
     fn sync_flags(&self, st: &State) {
-        self.flags.0.store(st.flags(), Ordering::SeqCst);
+        let flags = st.flags();
+        // Only lock holders write it, so a relaxed look under the lock is
+        // exact.
+        if self.flags.0.load(Ordering::Relaxed) != flags {
+            // No fence needed: the no-lost-wake-up argument rests on
+            // `announce`. A fast path that reads a stale value here only
+            // takes the slow path for nothing, or takes an item (a slot)
+            // that was just reserved: the race `poll_get` (`poll_put`)
+            // tolerates by waiting again at the head.
+            self.flags.0.store(flags, Ordering::Release);
+        }
     }
 
     /// Announces, under the lock, that the caller is about to wait in the
@@ -218,7 +243,7 @@ impl<B: Buffer> Chan<B> {
     }
 
     pub(crate) fn put_nowait(&self, item: B::Item) -> Result<(), TryPutError<B::Item>> {
-        if self.flags() & (PUTTERS | CLOSED) == 0 {
+        if self.flags() & PUT_GATE == 0 {
             return self.push_fast(item).map_err(TryPutError::full);
         }
         let st = self.state.lock();
@@ -237,7 +262,7 @@ impl<B: Buffer> Chan<B> {
 
     pub(crate) fn get_nowait(&self) -> Result<B::Item, TryGetError> {
         let flags = self.flags();
-        if flags & GETTERS == 0 {
+        if flags & GET_GATE == 0 {
             if let Some(item) = self.buf.pop() {
                 self.after_pop();
                 return Ok(item);
@@ -440,7 +465,7 @@ impl<B: Buffer> Chan<B> {
     #[inline]
     fn after_push(&self) {
         fence(Ordering::SeqCst);
-        if self.flags.0.load(Ordering::Relaxed) & (GETTERS | CLOSED) != 0 {
+        if self.flags.0.load(Ordering::Relaxed) & (GET_WAIT | CLOSED) != 0 {
             self.notify_getters();
         }
     }
@@ -453,66 +478,70 @@ impl<B: Buffer> Chan<B> {
             return; // unbounded: putters never wait
         }
         fence(Ordering::SeqCst);
-        if self.flags.0.load(Ordering::Relaxed) & PUTTERS != 0 {
+        if self.flags.0.load(Ordering::Relaxed) & PUT_WAIT != 0 {
             self.notify_putters();
         }
     }
 
     /// Reserves the unreserved items for waiting getters, in order, and
-    /// wakes them (in batches, with the lock dropped).
+    /// wakes them (one at a time, with the lock dropped); drops the items
+    /// of a put that raced an immediate shutdown.
     #[cold]
     fn notify_getters(&self) {
         let mut st = self.state.lock();
-        let (dropped, zero) = if st.immediate {
-            self.drain(&mut st)
-        } else {
-            (Vec::new(), false)
-        };
-        let mut wakers = WakeList::new();
-        loop {
-            while wakers.can_push() && self.buf.len() > st.reserved_items {
-                let Some(waker) = st.getters.pop_front(GRANTED) else {
-                    break;
-                };
-                st.reserved_items += 1;
-                wakers.push(waker);
-            }
+        if st.immediate {
+            let (dropped, zero) = self.drain(&mut st);
             self.sync_flags(&st);
-            let more = !wakers.can_push();
-            if zero && !more {
+            if zero {
                 self.release_joiners(st);
             } else {
                 drop(st);
             }
-            wakers.wake_all();
+            drop(dropped);
+            return;
+        }
+        loop {
+            let waker = if !st.getters.is_empty() && self.buf.len() > st.reserved_items {
+                st.getters.pop_front(GRANTED)
+            } else {
+                None
+            };
+            if waker.is_some() {
+                st.reserved_items += 1;
+            }
+            let more = !st.getters.is_empty() && self.buf.len() > st.reserved_items;
+            self.sync_flags(&st);
+            drop(st);
+            let Some(waker) = waker else { return };
+            waker.wake();
             if !more {
-                break;
+                return;
             }
             st = self.state.lock();
         }
-        drop(dropped);
     }
 
     /// Reserves the free slots for waiting putters, in order, and wakes
-    /// them (in batches, with the lock dropped).
+    /// them (one at a time, with the lock dropped).
     #[cold]
     fn notify_putters(&self) {
-        let mut wakers = WakeList::new();
         loop {
             let mut st = self.state.lock();
-            while wakers.can_push() && !st.shut_down && self.room(&st) {
-                let Some(waker) = st.putters.pop_front(GRANTED) else {
-                    break;
-                };
+            let waker = if !st.putters.is_empty() && !st.shut_down && self.room(&st) {
+                st.putters.pop_front(GRANTED)
+            } else {
+                None
+            };
+            if waker.is_some() {
                 st.reserved_slots += 1;
-                wakers.push(waker);
             }
+            let more = !st.putters.is_empty() && self.room(&st);
             self.sync_flags(&st);
             drop(st);
-            let more = !wakers.can_push();
-            wakers.wake_all();
+            let Some(waker) = waker else { return };
+            waker.wake();
             if !more {
-                break;
+                return;
             }
         }
     }
@@ -533,7 +562,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(None) => {
                 // First poll: the fast path, unless getters are in line.
-                if self.flags() & GETTERS == 0 {
+                if self.flags() & GET_GATE == 0 {
                     if let Some(item) = self.buf.pop() {
                         self.after_pop();
                         return Poll::Ready(Ok(item));
@@ -557,16 +586,10 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             // in line.
             true
         } else {
-            if st.getters.is_empty() && self.buf.len() > st.reserved_items {
-                if let Some(item) = self.buf.pop() {
-                    drop(st);
-                    self.after_pop();
-                    return Poll::Ready(Ok(item));
-                }
-            }
             false
         };
-        if st.shut_down && (st.getters.is_empty() || head) {
+        if st.shut_down {
+            // The lines only shrink now: take what is left, or fail.
             if self.buf.len() > st.reserved_items {
                 if let Some(item) = self.buf.pop() {
                     self.sync_flags(&st);
@@ -580,7 +603,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         if st.getters.is_empty() || head {
             // About to wait at the head: announce it, then look again (a
             // fast put that missed the flag pushed before our look).
-            self.announce(&st, GETTERS);
+            self.announce(&st, GET_WAIT);
             if self.buf.len() > st.reserved_items {
                 if let Some(item) = self.buf.pop() {
                     self.sync_flags(&st);
@@ -641,7 +664,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(None) => {
                 // First poll: the fast path, unless putters are in line.
-                if self.flags() & (PUTTERS | CLOSED) == 0 {
+                if self.flags() & PUT_GATE == 0 {
                     match self.push_fast(take(item)) {
                         Ok(()) => return Poll::Ready(Ok(())),
                         Err(back) => *item = Some(back),
@@ -676,7 +699,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         if st.putters.is_empty() || head {
             // About to wait at the head: announce it, then look again (a
             // fast get that missed the flag popped before our look).
-            self.announce(&st, PUTTERS);
+            self.announce(&st, PUT_WAIT);
             if self.room(&st) {
                 match self.push_locked(take(item)) {
                     Ok(()) => {
