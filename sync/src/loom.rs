@@ -12,15 +12,19 @@
 
 #[cfg(not(loom))]
 mod imp {
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     /// Busy-waiting with backoff, for the few-instruction windows a
     /// lock-free structure may have to wait out (another thread between two
     /// of its stores): spins a little, then yields the CPU.
-    #[derive(Debug, Default)]
+    #[derive(Debug)]
     pub(crate) struct Backoff(u32);
 
     impl Backoff {
+        pub(crate) fn new() -> Self {
+            Self(0)
+        }
+
         pub(crate) fn snooze(&mut self) {
             if self.0 < 6 {
                 for _ in 0..1u32 << self.0 {
@@ -86,14 +90,18 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     /// Busy-waiting: under loom, every wait yields to the other threads (a
     /// spin that does not would never let the awaited store happen).
-    #[derive(Debug, Default)]
+    #[derive(Debug)]
     pub(crate) struct Backoff;
 
     impl Backoff {
+        pub(crate) fn new() -> Self {
+            Self
+        }
+
         pub(crate) fn snooze(&mut self) {
             loom::thread::yield_now();
         }

@@ -12,23 +12,26 @@
 //!
 //! `flags` mirrors, for the fast path, what the mutex knows:
 //!
-//! * [`GETTERS`]: getters wait, or hold reserved items: a newcomer `get`
-//!   must queue behind them (take the slow path);
-//! * [`PUTTERS`]: the same for putters and reserved slots;
+//! * [`GET_WAIT`] / [`PUT_WAIT`]: getters (putters) wait;
+//! * [`GET_RESV`] / [`PUT_RESV`]: woken getters (putters) hold reserved
+//!   items (slots), which a newcomer must not take;
 //! * [`CLOSED`]: the queue is shut down.
 //!
-//! It is written only under the mutex (`sync_flags`, after every change of
-//! the lists or the reservations), so it is exact whenever the lock is free.
+//! A newcomer `get` takes the slow path if getters wait or hold
+//! reservations, a newcomer `put` likewise (or if the queue is shut down).
+//! `flags` is written only under the mutex (`sync_flags`), so it is exact
+//! whenever the lock is free; a stale read only costs a trip to the slow
+//! path, or the race described below.
 //!
 //! # Waiting is FIFO-fair: reservations
 //!
 //! When an item arrives while getters wait, the head getter is completed
 //! with [`GRANTED`] and the item counted in `reserved_items`: it stays in
-//! the store (so `qsize` counts it, as asyncio does) but `GETTERS` stays set
-//! until the woken getter has taken it, so no newcomer takes it first.
-//! Putters mirror this with `reserved_slots` when room appears in a bounded
-//! queue. A getter (putter) dropped after being granted passes its
-//! reservation to the next waiting getter (putter), or gives it up.
+//! the store (so `qsize` counts it, as asyncio does) but `GET_RESV` keeps
+//! newcomers out until the woken getter has taken it. Putters mirror this
+//! with `reserved_slots` when room appears in a bounded queue. A getter
+//! (putter) dropped after being granted passes its reservation to the next
+//! waiting getter (putter), or gives it up.
 //!
 //! One race is left to the fast path: a `get` that read `flags` before a
 //! getter started waiting may take the item that is then reserved for that
@@ -36,20 +39,24 @@
 //! getter then finds nothing for it and waits again *at the head* of the
 //! line (`WaitNode::push_front`), keeping its turn. Likewise for putters.
 //!
-//! # No lost wake-up: "push, then look for waiters" against "announce, then look again"
+//! # No lost wake-up: the store's marks
 //!
-//! A fast `put` pushes its item, issues a `SeqCst` fence, then reads
-//! `flags`; if `GETTERS` is set it takes the lock and grants the items in
-//! the store to the waiting getters (`notify_getters`). A getter that is
-//! about to wait sets `GETTERS` (under the lock), issues a `SeqCst` fence,
-//! then looks at the store once more before linking its node. With the two
-//! fences, at least one of the two sees the other: the getter finds the
-//! item, or the putter finds the flag (and then waits for the lock, which
-//! the getter holds until its node is linked). `get` against a waiting
-//! putter is the mirror image (`notify_putters`), and so is `shutdown`
-//! (sets `CLOSED`, fence, drops the items if `immediate`) against a racing
-//! fast `put` (push, fence, sees `CLOSED`: drops what is left too).
-//! The loom models in `loom_tests.rs` check these pairs.
+//! The store keeps a *getters' mark* and a *putters' mark* (`Buffer`): in
+//! the ring, the top bit of `tail` and of `head`. A getter about to wait
+//! sets the getters' mark under the lock (`announce`) and only then looks
+//! at the store one last time before linking its node. Setting the mark is
+//! a read-modify-write of `tail`, so every push is ordered with it: a push
+//! that came first is seen by that last look (the getter may wait out the
+//! pusher's final store), and a push that came after reports the mark and
+//! takes the lock to grant the item to the waiting getters
+//! (`notify_getters`). A fast put thus needs no fence and no second look at
+//! `flags`: its one CAS on `tail` tells it. `get` against a waiting putter
+//! is the mirror image (the putters' mark on `head`, `notify_putters`).
+//! An immediate `shutdown` sets the getters' mark for good before dropping
+//! the items, so a racing fast `put` whose item went in afterwards sees the
+//! mark and drops what is left too. The marks are cleared (under the lock)
+//! when the lines empty. The loom models in `loom_tests.rs` check these
+//! pairs, and fail if a push or a pop ignores the mark.
 //!
 //! # Invariants (whenever the lock is free, and no fast operation is in flight)
 //!
@@ -57,7 +64,8 @@
 //!   if putters wait, every free slot is reserved
 //!   (`len + reserved_slots == maxsize`); a newcomer finds nothing to take
 //!   and queues behind the waiters;
-//! * `flags` equals `State::flags`.
+//! * `flags` equals `State::flags`, and the store's marks equal
+//!   `getters_marked` / `putters_marked`.
 //!
 //! # Unfinished work (`task_done` / `join`)
 //!
@@ -79,7 +87,7 @@ use core::task::{Context, Poll, Waker};
 
 use super::buffer::Buffer;
 use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
-use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering, fence};
+use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
 
 /// Completion code: an item (for a getter) or a slot (for a putter) was
@@ -131,6 +139,11 @@ struct State {
     getters: WaiterList,
     putters: WaiterList,
     joiners: WaiterList,
+    /// The store's getters' mark is set (see `Buffer`): getters wait, or
+    /// an immediate shutdown happened (racing puts must drop their items).
+    getters_marked: bool,
+    /// The store's putters' mark is set: putters wait.
+    putters_marked: bool,
 }
 
 impl State {
@@ -201,6 +214,8 @@ impl<B: Buffer> Chan<B> {
                 getters: WaiterList::new(),
                 putters: WaiterList::new(),
                 joiners: WaiterList::new(),
+                getters_marked: false,
+                putters_marked: false,
             }),
         }
     }
@@ -218,28 +233,45 @@ impl<B: Buffer> Chan<B> {
         self.flags.0.load(Ordering::Acquire)
     }
 
-    /// Publishes `st`'s flags (the lock is held: the only writer).
-    fn sync_flags(&self, st: &State) {
+    /// Publishes `st`'s flags and marks (the lock is held: the only
+    /// writer).
+    fn sync_flags(&self, st: &mut State) {
         let flags = st.flags();
         // Only lock holders write it, so a relaxed look under the lock is
         // exact.
         if self.flags.0.load(Ordering::Relaxed) != flags {
-            // No fence needed: the no-lost-wake-up argument rests on
-            // `announce`. A fast path that reads a stale value here only
-            // takes the slow path for nothing, or takes an item (a slot)
-            // that was just reserved: the race `poll_get` (`poll_put`)
-            // tolerates by waiting again at the head.
+            // A fast path that reads a stale value only takes the slow path
+            // for nothing, or takes an item (a slot) that was just reserved:
+            // the race `poll_get` (`poll_put`) tolerates by waiting again at
+            // the head. No wake-up depends on it: those go by the marks.
             self.flags.0.store(flags, Ordering::Release);
+        }
+        let getters = !st.getters.is_empty() || st.immediate;
+        if st.getters_marked != getters {
+            st.getters_marked = getters;
+            self.buf.mark_getters(getters);
+        }
+        let putters = !st.putters.is_empty();
+        if st.putters_marked != putters {
+            st.putters_marked = putters;
+            self.buf.mark_putters(putters);
         }
     }
 
     /// Announces, under the lock, that the caller is about to wait in the
-    /// line `bit`, then orders that before the caller's last look at the
-    /// store (the other half of the fast path's "push/pop, fence, read
-    /// flags").
-    fn announce(&self, st: &State, bit: usize) {
-        self.flags.0.store(st.flags() | bit, Ordering::SeqCst);
-        fence(Ordering::SeqCst);
+    /// line `bit`, before its last look at the store: sets the store's mark,
+    /// which every later push (pop) reports (the other half of "push, then
+    /// look at the mark").
+    fn announce(&self, st: &mut State, bit: usize) {
+        self.flags.0.store(st.flags() | bit, Ordering::Release);
+        if bit == GET_WAIT && !st.getters_marked {
+            st.getters_marked = true;
+            self.buf.mark_getters(true);
+        }
+        if bit == PUT_WAIT && !st.putters_marked {
+            st.putters_marked = true;
+            self.buf.mark_putters(true);
+        }
     }
 
     pub(crate) fn put_nowait(&self, item: B::Item) -> Result<(), TryPutError<B::Item>> {
@@ -255,16 +287,16 @@ impl<B: Buffer> Chan<B> {
         }
         let pushed = self.push_locked(item);
         drop(st);
-        pushed.map_err(TryPutError::full)?;
-        self.after_push();
+        let marked = pushed.map_err(TryPutError::full)?;
+        self.after_push(marked);
         Ok(())
     }
 
     pub(crate) fn get_nowait(&self) -> Result<B::Item, TryGetError> {
         let flags = self.flags();
         if flags & GET_GATE == 0 {
-            if let Some(item) = self.buf.pop() {
-                self.after_pop();
+            if let Some((item, marked)) = self.buf.pop() {
+                self.after_pop(marked);
                 return Ok(item);
             }
             return Err(if flags & CLOSED != 0 {
@@ -274,12 +306,13 @@ impl<B: Buffer> Chan<B> {
             });
         }
         let st = self.state.lock();
-        if st.getters.is_empty() && self.buf.len() > st.reserved_items {
-            if let Some(item) = self.buf.pop() {
-                drop(st);
-                self.after_pop();
-                return Ok(item);
-            }
+        if st.getters.is_empty()
+            && self.buf.len() > st.reserved_items
+            && let Some((item, marked)) = self.buf.pop()
+        {
+            drop(st);
+            self.after_pop(marked);
+            return Ok(item);
         }
         Err(if st.shut_down {
             TryGetError::SHUT_DOWN
@@ -360,7 +393,7 @@ impl<B: Buffer> Chan<B> {
         st.immediate |= immediate;
         // Puts fail from now on, so slot reservations are void.
         st.reserved_slots = 0;
-        self.announce(&st, 0);
+        self.sync_flags(&mut st);
         let (dropped, zero) = if immediate {
             self.drain(&mut st)
         } else {
@@ -391,8 +424,8 @@ impl<B: Buffer> Chan<B> {
             SHUT_DOWN,
             usize::MAX,
         );
-        let st = self.state.lock();
-        self.sync_flags(&st);
+        let mut st = self.state.lock();
+        self.sync_flags(&mut st);
         drop(st);
         // The items go outside the lock: their `Drop` may do anything.
         drop(dropped);
@@ -404,7 +437,7 @@ impl<B: Buffer> Chan<B> {
     /// `unfinished` is now zero.
     fn drain(&self, st: &mut State) -> (Vec<B::Item>, bool) {
         let mut items = Vec::new();
-        while let Some(item) = self.buf.pop() {
+        while let Some((item, _)) = self.buf.pop() {
             items.push(item);
         }
         st.reserved_items = 0;
@@ -435,8 +468,8 @@ impl<B: Buffer> Chan<B> {
     fn push_fast(&self, item: B::Item) -> Result<(), B::Item> {
         self.unfinished.0.fetch_add(1, Ordering::Relaxed);
         match self.buf.push(item) {
-            Ok(()) => {
-                self.after_push();
+            Ok(marked) => {
+                self.after_push(marked);
                 Ok(())
             }
             Err(item) => {
@@ -451,34 +484,30 @@ impl<B: Buffer> Chan<B> {
     }
 
     /// The put of a slow path (lock held, so no joiner can have seen the
-    /// count raised if the push fails). The caller calls `after_push` once
-    /// it has dropped the lock.
-    fn push_locked(&self, item: B::Item) -> Result<(), B::Item> {
+    /// count raised if the push fails). The caller calls `after_push` with
+    /// the flag once it has dropped the lock.
+    fn push_locked(&self, item: B::Item) -> Result<bool, B::Item> {
         self.unfinished.0.fetch_add(1, Ordering::Relaxed);
         self.buf.push(item).inspect_err(|_| {
             self.unfinished.0.fetch_sub(1, Ordering::Relaxed);
         })
     }
 
-    /// After an item was pushed (no lock held): hand it to a waiting getter
-    /// if there is one, or drop it if an immediate shutdown raced the put.
+    /// After an item was pushed (no lock held): if the getters' mark was
+    /// set, hand it to a waiting getter, or drop it if an immediate
+    /// shutdown raced the put.
     #[inline]
-    fn after_push(&self) {
-        fence(Ordering::SeqCst);
-        if self.flags.0.load(Ordering::Relaxed) & (GET_WAIT | CLOSED) != 0 {
+    fn after_push(&self, marked: bool) {
+        if marked {
             self.notify_getters();
         }
     }
 
-    /// After an item was popped (no lock held): give the freed slot to a
-    /// waiting putter if there is one.
+    /// After an item was popped (no lock held): if the putters' mark was
+    /// set, give the freed slot to a waiting putter.
     #[inline]
-    fn after_pop(&self) {
-        if self.maxsize == 0 {
-            return; // unbounded: putters never wait
-        }
-        fence(Ordering::SeqCst);
-        if self.flags.0.load(Ordering::Relaxed) & PUT_WAIT != 0 {
+    fn after_pop(&self, marked: bool) {
+        if marked {
             self.notify_putters();
         }
     }
@@ -491,7 +520,7 @@ impl<B: Buffer> Chan<B> {
         let mut st = self.state.lock();
         if st.immediate {
             let (dropped, zero) = self.drain(&mut st);
-            self.sync_flags(&st);
+            self.sync_flags(&mut st);
             if zero {
                 self.release_joiners(st);
             } else {
@@ -510,7 +539,7 @@ impl<B: Buffer> Chan<B> {
                 st.reserved_items += 1;
             }
             let more = !st.getters.is_empty() && self.buf.len() > st.reserved_items;
-            self.sync_flags(&st);
+            self.sync_flags(&mut st);
             drop(st);
             let Some(waker) = waker else { return };
             waker.wake();
@@ -536,7 +565,7 @@ impl<B: Buffer> Chan<B> {
                 st.reserved_slots += 1;
             }
             let more = !st.putters.is_empty() && self.room(&st);
-            self.sync_flags(&st);
+            self.sync_flags(&mut st);
             drop(st);
             let Some(waker) = waker else { return };
             waker.wake();
@@ -562,11 +591,11 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(None) => {
                 // First poll: the fast path, unless getters are in line.
-                if self.flags() & GET_GATE == 0 {
-                    if let Some(item) = self.buf.pop() {
-                        self.after_pop();
-                        return Poll::Ready(Ok(item));
-                    }
+                if self.flags() & GET_GATE == 0
+                    && let Some((item, marked)) = self.buf.pop()
+                {
+                    self.after_pop(marked);
+                    return Poll::Ready(Ok(item));
                 }
                 false
             }
@@ -576,10 +605,10 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         let head = if granted && st.reserved_items > 0 {
             // Our reservation (an immediate shutdown would have voided it).
             st.reserved_items -= 1;
-            if let Some(item) = self.buf.pop() {
-                self.sync_flags(&st);
+            if let Some((item, marked)) = self.buf.pop() {
+                self.sync_flags(&mut st);
                 drop(st);
-                self.after_pop();
+                self.after_pop(marked);
                 return Poll::Ready(Ok(item));
             }
             // A getter that raced past the flag took it: wait again, first
@@ -590,27 +619,39 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         };
         if st.shut_down {
             // The lines only shrink now: take what is left, or fail.
-            if self.buf.len() > st.reserved_items {
-                if let Some(item) = self.buf.pop() {
-                    self.sync_flags(&st);
-                    drop(st);
-                    return Poll::Ready(Ok(item));
-                }
+            if self.buf.len() > st.reserved_items
+                && let Some((item, _)) = self.buf.pop()
+            {
+                self.sync_flags(&mut st);
+                drop(st);
+                return Poll::Ready(Ok(item));
             }
-            self.sync_flags(&st);
+            self.sync_flags(&mut st);
             return Poll::Ready(Err(QueueShutDown));
+        }
+        if st.getters.is_empty() && !head && st.reserved_items > 0 {
+            // The fast path did not look (reserved items closed it): an
+            // unreserved item may be there.
+            if self.buf.len() > st.reserved_items
+                && let Some((item, marked)) = self.buf.pop()
+            {
+                self.sync_flags(&mut st);
+                drop(st);
+                self.after_pop(marked);
+                return Poll::Ready(Ok(item));
+            }
         }
         if st.getters.is_empty() || head {
             // About to wait at the head: announce it, then look again (a
-            // fast put that missed the flag pushed before our look).
-            self.announce(&st, GET_WAIT);
-            if self.buf.len() > st.reserved_items {
-                if let Some(item) = self.buf.pop() {
-                    self.sync_flags(&st);
-                    drop(st);
-                    self.after_pop();
-                    return Poll::Ready(Ok(item));
-                }
+            // fast put that missed the mark pushed before our look).
+            self.announce(&mut st, GET_WAIT);
+            if self.buf.len() > st.reserved_items
+                && let Some((item, marked)) = self.buf.pop()
+            {
+                self.sync_flags(&mut st);
+                drop(st);
+                self.after_pop(marked);
+                return Poll::Ready(Ok(item));
             }
         }
         // SAFETY: as above.
@@ -621,7 +662,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
                 node.push(&mut st.getters, 0, cx.waker());
             }
         }
-        self.sync_flags(&st);
+        self.sync_flags(&mut st);
         Poll::Pending
     }
 
@@ -629,7 +670,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         // SAFETY: a getter's node is only used with `getters` (`ChanOps`).
         match unsafe { node.cancel(&self.state, |s| &mut s.getters) } {
             Cancelled::NotQueued => {}
-            Cancelled::Removed(st, _) => self.sync_flags(&st),
+            Cancelled::Removed(mut st, _) => self.sync_flags(&mut st),
             Cancelled::Completed(code) => {
                 let mut st = self.state.lock();
                 if code == GRANTED && st.reserved_items > 0 {
@@ -639,7 +680,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
                     if next.is_none() {
                         st.reserved_items -= 1;
                     }
-                    self.sync_flags(&st);
+                    self.sync_flags(&mut st);
                     drop(st);
                     wake(next);
                 }
@@ -676,16 +717,16 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         };
         let mut st = self.state.lock();
         if st.shut_down {
-            self.sync_flags(&st);
+            self.sync_flags(&mut st);
             return Poll::Ready(Err(PutError::new(take(item))));
         }
         let head = if granted && st.reserved_slots > 0 {
             st.reserved_slots -= 1;
             match self.push_locked(take(item)) {
-                Ok(()) => {
-                    self.sync_flags(&st);
+                Ok(marked) => {
+                    self.sync_flags(&mut st);
                     drop(st);
-                    self.after_push();
+                    self.after_push(marked);
                     return Poll::Ready(Ok(()));
                 }
                 // A put that raced past the flag took the slot: wait again,
@@ -696,16 +737,29 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         } else {
             false
         };
+        if st.putters.is_empty() && !head && st.reserved_slots > 0 && self.room(&st) {
+            // The fast path did not look (reserved slots closed it): an
+            // unreserved slot may be free.
+            match self.push_locked(take(item)) {
+                Ok(marked) => {
+                    self.sync_flags(&mut st);
+                    drop(st);
+                    self.after_push(marked);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(back) => *item = Some(back),
+            }
+        }
         if st.putters.is_empty() || head {
             // About to wait at the head: announce it, then look again (a
-            // fast get that missed the flag popped before our look).
-            self.announce(&st, PUT_WAIT);
+            // fast get that missed the mark popped before our look).
+            self.announce(&mut st, PUT_WAIT);
             if self.room(&st) {
                 match self.push_locked(take(item)) {
-                    Ok(()) => {
-                        self.sync_flags(&st);
+                    Ok(marked) => {
+                        self.sync_flags(&mut st);
                         drop(st);
-                        self.after_push();
+                        self.after_push(marked);
                         return Poll::Ready(Ok(()));
                     }
                     Err(back) => *item = Some(back),
@@ -720,7 +774,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
                 node.push(&mut st.putters, 0, cx.waker());
             }
         }
-        self.sync_flags(&st);
+        self.sync_flags(&mut st);
         Poll::Pending
     }
 
@@ -728,7 +782,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
         // SAFETY: a putter's node is only used with `putters` (`ChanOps`).
         match unsafe { node.cancel(&self.state, |s| &mut s.putters) } {
             Cancelled::NotQueued => {}
-            Cancelled::Removed(st, _) => self.sync_flags(&st),
+            Cancelled::Removed(mut st, _) => self.sync_flags(&mut st),
             Cancelled::Completed(code) => {
                 let mut st = self.state.lock();
                 if code == GRANTED && st.reserved_slots > 0 {
@@ -736,7 +790,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
                     if next.is_none() {
                         st.reserved_slots -= 1;
                     }
-                    self.sync_flags(&st);
+                    self.sync_flags(&mut st);
                     drop(st);
                     wake(next);
                 }

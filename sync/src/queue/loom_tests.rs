@@ -49,11 +49,14 @@ fn loom_ring_two_pushers_one_slot() {
                 thread::spawn(move || ring.push(n).is_ok().then_some(n))
             })
             .collect();
-        let popped = ring.pop();
-        let pushed: Vec<_> = pushers.into_iter().filter_map(|p| p.join().unwrap()).collect();
+        let popped = ring.pop().map(|(n, _)| n);
+        let pushed: Vec<_> = pushers
+            .into_iter()
+            .filter_map(|p| p.join().unwrap())
+            .collect();
         assert!(!pushed.is_empty(), "the empty ring refused both");
-        let left = ring.pop();
-        assert_eq!(ring.pop(), None);
+        let left = ring.pop().map(|(n, _)| n);
+        assert!(ring.pop().is_none());
         assert_eq!(ring.len(), 0);
         let mut out: Vec<_> = popped.into_iter().chain(left).collect();
         out.sort_unstable();
@@ -114,7 +117,11 @@ fn loom_queue_immediate_shutdown_races_fast_put() {
         assert!(queue.get_nowait().unwrap_err().is_shut_down());
         let mut join = pin!(queue.join());
         let waker = Waker::noop();
-        assert!(join.as_mut().poll(&mut Context::from_waker(waker)).is_ready());
+        assert!(
+            join.as_mut()
+                .poll(&mut Context::from_waker(waker))
+                .is_ready()
+        );
     });
 }
 
@@ -144,4 +151,3 @@ fn loom_queue_stolen_reservation_waits_again() {
         assert!(queue.empty());
     });
 }
-

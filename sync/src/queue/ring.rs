@@ -40,6 +40,10 @@ use core::mem::MaybeUninit;
 
 use crate::loom::{AtomicUsize, Backoff, Ordering, UnsafeCell};
 
+/// The top bit of `head` and `tail`: a mark (see [`Ring::mark_tail`]);
+/// positions use the other bits and wrap within them.
+const MARK: usize = 1 << (usize::BITS - 1);
+
 /// Keeps `T` on its own cache line (128 bytes: adjacent-line prefetch).
 #[repr(align(128))]
 struct Padded<T>(T);
@@ -93,50 +97,54 @@ impl<T> Ring<T> {
         self.slots.len()
     }
 
-    /// The position after `pos`.
+    /// The position after `pos` (positions live in the low 63 bits).
     #[inline]
     fn next(&self, pos: usize) -> usize {
         let index = pos & (self.one_lap - 1);
         if index + 1 < self.cap() {
             pos + 1
         } else {
-            (pos & !(self.one_lap - 1)).wrapping_add(self.one_lap)
+            (pos & !(self.one_lap - 1)).wrapping_add(self.one_lap) & !MARK
         }
     }
 
     /// Adds `value` at the tail, or gives it back if the ring is full.
-    pub(crate) fn push(&self, value: T) -> Result<(), T> {
-        let mut backoff = Backoff::default();
+    /// `Ok(true)` if the tail was marked (see [`Self::mark_tail`]) when the
+    /// item went in: the caller must tell whoever set the mark.
+    #[inline]
+    pub(crate) fn push(&self, value: T) -> Result<bool, T> {
+        let mut backoff = Backoff::new();
         let mut tail = self.tail.0.load(Ordering::Relaxed);
         loop {
-            let slot = &self.slots[tail & (self.one_lap - 1)];
+            let pos = tail & !MARK;
+            let slot = &self.slots[pos & (self.one_lap - 1)];
             let stamp = slot.stamp.load(Ordering::Acquire);
-            if stamp == tail {
+            if stamp == pos {
                 match self.tail.0.compare_exchange_weak(
                     tail,
-                    self.next(tail),
+                    self.next(pos) | (tail & MARK),
                     Ordering::SeqCst,
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
                         slot.value.with_mut(|v| {
-                            // SAFETY: we won position `tail`, whose slot is
-                            // free (stamp == tail): nobody else touches the
+                            // SAFETY: we won position `pos`, whose slot is
+                            // free (stamp == pos): nobody else touches the
                             // value until we store the stamp below.
                             unsafe { (*v).write(value) };
                         });
-                        slot.stamp.store(tail.wrapping_add(1), Ordering::Release);
-                        return Ok(());
+                        slot.stamp.store((pos + 1) & !MARK, Ordering::Release);
+                        return Ok(tail & MARK != 0);
                     }
                     Err(now) => tail = now,
                 }
-            } else if stamp.wrapping_add(self.one_lap) == tail.wrapping_add(1) {
+            } else if stamp.wrapping_add(self.one_lap) & !MARK == (pos + 1) & !MARK {
                 // The slot still holds last lap's item: full, unless its
                 // popper has moved `head` and not yet freed the slot. (A
                 // stale `head` only makes us report "full" while that pop
                 // is still in flight, which is a valid order.)
-                let head = self.head.0.load(Ordering::Relaxed);
-                if head.wrapping_add(self.one_lap) == tail {
+                let head = self.head.0.load(Ordering::Relaxed) & !MARK;
+                if head.wrapping_add(self.one_lap) & !MARK == pos {
                     return Err(value);
                 }
                 backoff.snooze();
@@ -149,40 +157,43 @@ impl<T> Ring<T> {
         }
     }
 
-    /// Takes the item at the head, if any.
-    pub(crate) fn pop(&self) -> Option<T> {
-        let mut backoff = Backoff::default();
+    /// Takes the item at the head, if any. The flag is `true` if the head
+    /// was marked (see [`Self::mark_head`]) when the item came out.
+    #[inline]
+    pub(crate) fn pop(&self) -> Option<(T, bool)> {
+        let mut backoff = Backoff::new();
         let mut head = self.head.0.load(Ordering::Relaxed);
         loop {
-            let slot = &self.slots[head & (self.one_lap - 1)];
+            let pos = head & !MARK;
+            let slot = &self.slots[pos & (self.one_lap - 1)];
             let stamp = slot.stamp.load(Ordering::Acquire);
-            if stamp == head.wrapping_add(1) {
+            if stamp == (pos + 1) & !MARK {
                 match self.head.0.compare_exchange_weak(
                     head,
-                    self.next(head),
+                    self.next(pos) | (head & MARK),
                     Ordering::SeqCst,
                     Ordering::Relaxed,
                 ) {
                     Ok(_) => {
                         let value = slot.value.with(|v| {
-                            // SAFETY: we won position `head`, whose slot holds
-                            // the item pushed there (stamp == head + 1); the
+                            // SAFETY: we won position `pos`, whose slot holds
+                            // the item pushed there (stamp == pos + 1); the
                             // stamp's Acquire load ordered its write before us.
                             unsafe { (*v).assume_init_read() }
                         });
                         slot.stamp
-                            .store(head.wrapping_add(self.one_lap), Ordering::Release);
-                        return Some(value);
+                            .store(pos.wrapping_add(self.one_lap) & !MARK, Ordering::Release);
+                        return Some((value, head & MARK != 0));
                     }
                     Err(now) => head = now,
                 }
-            } else if stamp == head {
+            } else if stamp == pos {
                 // The slot waits for this lap's push: empty, unless its
                 // pusher has moved `tail` and not yet published the item.
                 // (A stale `tail` only makes us report "empty" while that
                 // push is still in flight, which is a valid order.)
-                let tail = self.tail.0.load(Ordering::Relaxed);
-                if tail == head {
+                let tail = self.tail.0.load(Ordering::Relaxed) & !MARK;
+                if tail == pos {
                     return None;
                 }
                 backoff.snooze();
@@ -195,14 +206,37 @@ impl<T> Ring<T> {
         }
     }
 
+    /// Sets or clears the tail's mark: while it is set, every push reports
+    /// it. Setting it is a read-modify-write of `tail`, so it is ordered
+    /// with every push: a push either comes first (and the caller, looking
+    /// at the ring after setting the mark, sees its item, possibly after
+    /// waiting out its last store) or reports the mark.
+    pub(crate) fn mark_tail(&self, on: bool) {
+        if on {
+            self.tail.0.fetch_or(MARK, Ordering::SeqCst);
+        } else {
+            self.tail.0.fetch_and(!MARK, Ordering::SeqCst);
+        }
+    }
+
+    /// [`Self::mark_tail`] for the head and pops.
+    pub(crate) fn mark_head(&self, on: bool) {
+        if on {
+            self.head.0.fetch_or(MARK, Ordering::SeqCst);
+        } else {
+            self.head.0.fetch_and(!MARK, Ordering::SeqCst);
+        }
+    }
+
     /// The number of items (a snapshot: exact when nobody pushes or pops).
     pub(crate) fn len(&self) -> usize {
-        let mut backoff = Backoff::default();
+        let mut backoff = Backoff::new();
         loop {
             let tail = self.tail.0.load(Ordering::SeqCst);
-            let head = self.head.0.load(Ordering::SeqCst);
+            let head = self.head.0.load(Ordering::SeqCst) & !MARK;
             // A consistent pair: `tail` did not move while we read `head`.
             if self.tail.0.load(Ordering::SeqCst) == tail {
+                let tail = tail & !MARK;
                 let hix = head & (self.one_lap - 1);
                 let tix = tail & (self.one_lap - 1);
                 return if hix < tix {
@@ -245,16 +279,36 @@ mod tests {
                 assert_eq!(ring.len(), cap, "cap {cap}");
                 assert_eq!(ring.push(usize::MAX), Err(usize::MAX));
                 for _ in 0..=(round % cap) {
-                    assert_eq!(ring.pop(), Some(next_out));
+                    assert_eq!(ring.pop(), Some((next_out, false)));
                     next_out += 1;
                 }
             }
-            while let Some(n) = ring.pop() {
+            while let Some((n, _)) = ring.pop() {
                 assert_eq!(n, next_out);
                 next_out += 1;
             }
             assert_eq!((ring.len(), next_out), (0, next_in));
         }
+    }
+
+    #[test]
+    fn marks_are_reported_and_leave_positions_alone() {
+        let ring = Ring::new(2);
+        assert_eq!(ring.push(1), Ok(false));
+        ring.mark_tail(true);
+        ring.mark_head(true);
+        assert_eq!(ring.push(2), Ok(true));
+        assert_eq!(ring.push(3), Err(3));
+        assert_eq!(ring.len(), 2);
+        assert_eq!(ring.pop(), Some((1, true)));
+        ring.mark_head(false);
+        assert_eq!(ring.push(4), Ok(true));
+        ring.mark_tail(false);
+        assert_eq!(ring.pop(), Some((2, false)));
+        assert_eq!(ring.push(5), Ok(false));
+        assert_eq!(ring.pop(), Some((4, false)));
+        assert_eq!(ring.pop(), Some((5, false)));
+        assert!(ring.pop().is_none());
     }
 
     #[test]
@@ -295,7 +349,7 @@ mod tests {
         for _ in 0..2 * PER {
             let n = loop {
                 match ring.pop() {
-                    Some(n) => break n,
+                    Some((n, _)) => break n,
                     None => std::thread::yield_now(),
                 }
             };
@@ -308,6 +362,6 @@ mod tests {
         for p in producers {
             p.join().unwrap();
         }
-        assert_eq!(ring.pop(), None);
+        assert_eq!(ring.pop().map(|(n, _)| n), None);
     }
 }
