@@ -14,29 +14,6 @@
 mod imp {
     pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-    /// Busy-waiting with backoff, for the few-instruction windows a
-    /// lock-free structure may have to wait out (another thread between two
-    /// of its stores): spins a little, then yields the CPU.
-    #[derive(Debug)]
-    pub(crate) struct Backoff(u32);
-
-    impl Backoff {
-        pub(crate) fn new() -> Self {
-            Self(0)
-        }
-
-        pub(crate) fn snooze(&mut self) {
-            if self.0 < 6 {
-                for _ in 0..1u32 << self.0 {
-                    core::hint::spin_loop();
-                }
-                self.0 += 1;
-            } else {
-                std::thread::yield_now();
-            }
-        }
-    }
-
     /// `std::cell::UnsafeCell` with loom's closure-based API.
     #[derive(Debug)]
     pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
@@ -91,21 +68,6 @@ mod imp {
 #[cfg(loom)]
 mod imp {
     pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-    /// Busy-waiting: under loom, every wait yields to the other threads (a
-    /// spin that does not would never let the awaited store happen).
-    #[derive(Debug)]
-    pub(crate) struct Backoff;
-
-    impl Backoff {
-        pub(crate) fn new() -> Self {
-            Self
-        }
-
-        pub(crate) fn snooze(&mut self) {
-            loom::thread::yield_now();
-        }
-    }
 
     /// loom's `UnsafeCell`, plus the two methods loom's lacks.
     #[derive(Debug)]

@@ -257,49 +257,6 @@ impl WaiterList {
         self.tail = Some(ptr);
     }
 
-    /// Links `node` at the *head* with `payload` and the owner's `waker`: for
-    /// a waiter that was completed and has to wait again without losing its
-    /// turn (a queue getter whose reserved item was taken by a racing
-    /// non-waiting `get`). Its ticket is just before the old head's.
-    ///
-    /// # Safety
-    ///
-    /// As for [`Self::push_back`].
-    pub(crate) unsafe fn push_front(&mut self, node: &Waiter, payload: usize, waker: &Waker) {
-        debug_assert!(payload <= MAX_PAYLOAD, "waiter payload out of range");
-        debug_assert!(node.completion_locked(self).is_some(), "node pushed twice");
-        let ptr = NonNull::from(node);
-        let ticket = match self.head {
-            // SAFETY: the head is linked in this list, hence valid, and its
-            // links are ours while we hold the lock.
-            Some(head) => Ticket(unsafe { Self::links(head) }.ticket.0.wrapping_sub(1)),
-            None => Ticket(self.next_ticket.wrapping_sub(1)),
-        };
-        node.links.with_mut(|links| {
-            // SAFETY: the node is in no list, so nobody but us (holding the
-            // lock it is being linked under) can access its links.
-            unsafe {
-                *links = Links {
-                    prev: None,
-                    next: self.head,
-                    ticket,
-                }
-            }
-        });
-        node.waker.with_mut(|slot| {
-            // SAFETY: as above, the waker slot is ours under this lock.
-            unsafe { *slot = Some(waker.clone()) }
-        });
-        node.state.store((payload << 1) | LINKED, Ordering::Relaxed);
-        match self.head {
-            // SAFETY: `head` is linked in this list, so it is valid (push
-            // contract) and its links are ours while we hold the lock.
-            Some(head) => unsafe { Self::links_mut(head, |l| l.prev = Some(ptr)) },
-            None => self.tail = Some(ptr),
-        }
-        self.head = Some(ptr);
-    }
-
     /// Replaces the waker of a linked node with `waker`, unless it would wake
     /// the same task already. Returns the replaced waker, for the caller to
     /// drop *after* releasing the lock (dropping a waker may drop a task,
@@ -569,29 +526,6 @@ impl WaitNode {
         // (with this same list, by the caller's contract), and our drop
         // aborts rather than leave it linked.
         unsafe { list.push_back(this.waiter.into_ref().get_ref(), payload, waker) };
-        *this.queued = true;
-    }
-
-    /// [`Self::push`], but at the head of the list: the node keeps its turn
-    /// (see [`WaiterList::push_front`]).
-    ///
-    /// # Panics
-    ///
-    /// If the node is already queued.
-    ///
-    /// # Safety
-    ///
-    /// As for [`Self::push`].
-    pub(crate) unsafe fn push_front(
-        self: Pin<&mut Self>,
-        list: &mut WaiterList,
-        payload: usize,
-        waker: &Waker,
-    ) {
-        let this = self.project();
-        assert!(!*this.queued, "a WaitNode is pushed while queued");
-        // SAFETY: as in `push`.
-        unsafe { list.push_front(this.waiter.into_ref().get_ref(), payload, waker) };
         *this.queued = true;
     }
 

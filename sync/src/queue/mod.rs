@@ -1,15 +1,12 @@
 //! [`Queue`], [`LifoQueue`] and [`PriorityQueue`]: asyncio's queues.
 //!
-//! The three share one implementation (`chan.rs`: the fast path, the
-//! waiter lines and the protocol between them) and differ only in the store
-//! that orders the items (`buffer.rs`; a bounded `Queue` keeps them in the
-//! lock-free ring of `ring.rs`). The public types are stamped out by the
-//! `queue_type!` macro below so each gets its own docs.
+//! The three share one implementation (`chan.rs`) and differ only in the
+//! buffer that orders the items (`buffer.rs`). The public types are stamped
+//! out by the `queue_type!` macro below so each gets its own docs.
 
 mod buffer;
 mod chan;
 mod futures;
-mod ring;
 
 use std::fmt;
 
@@ -354,6 +351,3 @@ queue_type! {
     /// ```
     PriorityQueue<T: Ord> = Priority, "PriorityQueue";
 }
-
-#[cfg(all(test, loom))]
-mod loom_tests;
