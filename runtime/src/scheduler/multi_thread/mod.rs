@@ -359,7 +359,9 @@ impl task::Schedule for Arc<Handle> {
     }
 
     fn yield_now(&self, task: Notified<Self>) {
-        self.schedule_task(task, true);
+        // Not `schedule_task`: the task carries the poller's reference, so
+        // `self` must not be used once it is queued (see `yield_task`).
+        self.yield_task(task);
     }
 
     fn unretrieved_panic(&self, task: &task::core::Header) {
