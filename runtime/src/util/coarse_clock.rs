@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 /// Nanoseconds on the coarse monotonic clock (`crate::sys`).
+#[inline]
 pub(crate) fn now_nanos() -> u64 {
     crate::sys::coarse_now_nanos()
 }
@@ -17,6 +18,7 @@ pub(crate) fn now_nanos() -> u64 {
 /// half the size of a `now_nanos` reading, for a timestamp stored in every
 /// task (see `task/core.rs`). Only differences of two readings mean
 /// anything, and only below the wrap.
+#[inline]
 pub(crate) fn now_millis_u32() -> u32 {
     // Truncation is the point: readings are compared with wrapping_sub.
     (now_nanos() / 1_000_000) as u32

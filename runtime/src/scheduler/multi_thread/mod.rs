@@ -219,6 +219,7 @@ impl Handle {
     }
 
     /// Spawns a task onto this runtime.
+    #[inline]
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
