@@ -38,7 +38,11 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(10));
         let b = super::now_nanos();
         assert!(b >= a);
-        assert!(b - a >= 4_000_000, "slept 10 ms, the clock moved {} ns", b - a);
+        assert!(
+            b - a >= 4_000_000,
+            "slept 10 ms, the clock moved {} ns",
+            b - a
+        );
     }
 
     #[test]
