@@ -18,7 +18,10 @@
 //! of a random victim, then looks at the injector. At most half the workers
 //! search at once, and a sleeping worker is woken for new work only when
 //! nobody is searching (`idle.rs`), because waking a thread is the most
-//! expensive thing a scheduler does. A worker that finds nothing **parks**
+//! expensive thing a scheduler does. A searcher that finds nothing keeps
+//! looking at the queues for about fifteen microseconds (`worker.rs`,
+//! `SPIN_ROUNDS`): work often arrives that soon, and meanwhile pushers see
+//! a searcher and wake nobody. A worker that still finds nothing **parks**
 //! (`park.rs`): in the I/O driver if no other worker is in it, else on its
 //! own condvar; wake-ups prefer condvar sleepers, which are cheaper to wake
 //! and leave the driver's owner watching for I/O.
