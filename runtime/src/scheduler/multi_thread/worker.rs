@@ -23,15 +23,17 @@ type Task = Notified<Arc<Handle>>;
 /// before it parks, each after [`SPIN_PAUSES`] spin-loop hints: about
 /// fifteen microseconds in all (a `pause` is ~27 ns on the AMD EPYC this
 /// was measured on, ~40 ns on recent Intel cores; a round's steal attempt
-/// ~100 ns). 8 hints a round left twice the context switches of 16 on the
-/// spawn loop below; 32 saved nothing more. Work often arrives that soon (a task spawning in a
-/// loop, a burst of wakes), and while a worker searches, whoever pushes
-/// sees a searcher and wakes nobody: without the spin, a worker that
-/// drains a spawner's queue faster than it fills parks and is woken again
-/// thousands of times a second, a syscall on each side (a task spawning
-/// 100k children caused ~2,400 park/unpark pairs). Bounded, so an idle
-/// runtime still sleeps at once. None under loom (the models would explore
-/// every round).
+/// ~100 ns).
+///
+/// Work often arrives that soon (a task spawning in a loop, a burst of
+/// wakes), and while a worker searches, whoever pushes sees a searcher and
+/// wakes nobody. Without the spin, a worker that drains a spawner's queue
+/// faster than it fills parks and is woken again thousands of times a
+/// second, a syscall on each side (a task spawning 100k children caused
+/// ~2,400 park/unpark pairs). With 8 hints a round that loop still saw
+/// twice the context switches of 16; 32 saved nothing more. Bounded, so an
+/// idle runtime still goes to sleep within microseconds. None under loom
+/// (the models would explore every round).
 const SPIN_ROUNDS: usize = if cfg!(loom) { 0 } else { 32 };
 /// Spin-loop hints between two rounds of [`SPIN_ROUNDS`].
 const SPIN_PAUSES: usize = 16;
