@@ -10,8 +10,18 @@
 //! read (`Read for &S`). On `WouldBlock`, clear the read readiness with
 //! the tick it was observed at (so an edge that arrived during the syscall
 //! is not lost) and register the task's waker: the read is retried on the
-//! next edge. A short read keeps the readiness (see
-//! `Registration::poll_write_io` for why reads cannot clear it early).
+//! next edge.
+//!
+//! A short read alone does not clear the readiness (`polling` does not
+//! report `EPOLLRDHUP`, so a FIN that came with the last bytes would go
+//! unseen; see `Registration::poll_write_io`). TCP streams read with
+//! `recvmsg` and `TCP_INQ` instead (`crate::sys::recv_hinted`, Linux): the
+//! kernel says with each read whether the socket is now drained, FIN
+//! included, and a drained socket loses its readiness at once
+//! (`Registration::poll_read_io`), so a request–response exchange costs
+//! one `recv` per message instead of two (the second one failing with
+//! `EAGAIN`). Unix streams, and TCP where the OS gives no such answer,
+//! keep the readiness until a read returns `WouldBlock`.
 //!
 //! # What a write does
 //!
@@ -52,6 +62,9 @@ use std::task::{Context, Poll};
 /// with the reactor, and its read and write path.
 pub(crate) struct StreamIo<S: AsFd> {
     io: PollEvented<NoSigPipe<S>>,
+    /// Reads go through `sys::recv_hinted` (TCP sockets), which says when
+    /// the socket is drained.
+    hinted: bool,
 }
 
 /// A stream socket whose `Write` is `send(MSG_NOSIGNAL)` /
@@ -65,6 +78,18 @@ impl<S: AsFd> StreamIo<S> {
     pub(crate) fn new(socket: S) -> io::Result<StreamIo<S>> {
         Ok(StreamIo {
             io: crate::net::register(NoSigPipe(socket))?,
+            hinted: false,
+        })
+    }
+
+    /// Registers a TCP `socket`, which must already be non-blocking: its
+    /// reads use `sys::recv_hinted` (see the module docs). The socket
+    /// should have `TCP_INQ` set (`sys::enable_read_hint`, directly or
+    /// inherited from its listener); without it reads simply learn nothing.
+    pub(crate) fn new_tcp(socket: S) -> io::Result<StreamIo<S>> {
+        Ok(StreamIo {
+            io: crate::net::register(NoSigPipe(socket))?,
+            hinted: true,
         })
     }
 
@@ -126,9 +151,20 @@ impl<S: AsFd> StreamIo<S> {
         cx: &mut Context<'_>,
         buf: &mut [MaybeUninit<u8>],
     ) -> Poll<io::Result<usize>> {
+        if self.hinted {
+            return self
+                .io
+                .poll_read_hinted(cx, |socket| crate::sys::recv_hinted(&socket.0, buf));
+        }
         self.io.poll_io(cx, Direction::Read, |socket| {
             socket2::SockRef::from(&socket.0).recv(buf)
         })
+    }
+
+    /// Whether the reactor still counts the socket as readable.
+    #[cfg(test)]
+    pub(crate) fn is_read_ready(&self) -> bool {
+        self.io.registration().is_ready(Direction::Read)
     }
 
     /// `AsyncWrite::poll_write_vectored`: see the module docs.
@@ -140,6 +176,17 @@ impl<S: AsFd> StreamIo<S> {
         let len = sys::total_len(bufs);
         self.io
             .poll_write_io(cx, len, |mut socket| socket.write_vectored(bufs))
+    }
+
+    /// `shutdown(2)`. Shutting the read direction down (`Read`, `Both`)
+    /// also tells the reactor, so that reads never wait again (see
+    /// `Registration::read_shut_down`).
+    pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        socket2::SockRef::from(self.get_ref()).shutdown(how)?;
+        if how != Shutdown::Write {
+            self.io.registration().read_shut_down();
+        }
+        Ok(())
     }
 
     /// `AsyncWrite::poll_close`: shuts the write direction down. A peer
@@ -162,12 +209,22 @@ where
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
+        if self.hinted {
+            return self
+                .io
+                .poll_read_hinted(cx, |socket| crate::sys::recv_hinted(&socket.0, uninit(buf)));
+        }
         self.io.poll_read(cx, buf)
     }
 
     /// A read at once if the socket is readable as far as the reactor
     /// knows, else `WouldBlock`: `try_read`.
     pub(crate) fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.hinted {
+            return self
+                .io
+                .try_read_hinted(|socket| crate::sys::recv_hinted(&socket.0, uninit(buf)));
+        }
         self.io
             .try_io(Direction::Read, |socket| (&socket.0).read(buf))
     }
@@ -182,6 +239,14 @@ where
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.io.poll_write(cx, buf)
     }
+}
+
+/// `buf` as memory a syscall may write bytes into.
+fn uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, and the only user,
+    // `sys::recv_hinted`, writes initialized bytes (what `recvmsg` read)
+    // and never de-initializes any, so `buf` stays initialized.
+    unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
 }
 
 impl<S: AsFd> AsFd for NoSigPipe<S> {
@@ -274,3 +339,7 @@ macro_rules! impl_async_write {
 }
 
 pub(crate) use {impl_async_read, impl_async_write};
+
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+#[path = "stream_io_tests.rs"]
+mod tests;

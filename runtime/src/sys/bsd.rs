@@ -8,8 +8,10 @@
 //! socket2 already sets close-on-exec on every socket it creates or
 //! accepts.
 
+use super::ReadHint;
 use socket2::{Domain, Protocol, SockAddr, SockRef, Socket, Type};
 use std::io;
+use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 /// `send`/`sendmsg` flags: none; `SO_NOSIGPIPE` is set on the socket.
@@ -58,4 +60,21 @@ pub(crate) fn coarse_now_nanos() -> u64 {
     use std::time::Instant;
     static START: OnceLock<Instant> = OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_nanos() as u64
+}
+
+/// No `TCP_INQ` here: nothing to enable, and reads say nothing about what
+/// is left ([`ReadHint::Unknown`]), so the reactor keeps the readiness
+/// after a read until one returns `WouldBlock`.
+pub(crate) fn enable_read_hint(_socket: &impl AsFd) -> io::Result<()> {
+    Ok(())
+}
+
+/// A plain `recv`; see [`enable_read_hint`].
+pub(crate) fn recv_hinted(
+    socket: &impl AsFd,
+    buf: &mut [MaybeUninit<u8>],
+) -> io::Result<(usize, ReadHint)> {
+    SockRef::from(socket)
+        .recv(buf)
+        .map(|n| (n, ReadHint::Unknown))
 }

@@ -74,5 +74,24 @@ compile_error!(
 ///   elsewhere (`from_std`, `socketpair`) non-blocking and `SIGPIPE`-free;
 /// * `SEND_FLAGS`: the flags every `send`/`sendmsg` passes (`MSG_NOSIGNAL`
 ///   where it exists);
-/// * `coarse_now_nanos() -> u64`: a cheap monotonic clock for bookkeeping.
-pub(crate) use imp::{SEND_FLAGS, accept, adopt_socket, coarse_now_nanos, socket};
+/// * `coarse_now_nanos() -> u64`: a cheap monotonic clock for bookkeeping;
+/// * `enable_read_hint(&socket) -> io::Result<()>` and
+///   `recv_hinted(&socket, buf) -> io::Result<(usize, ReadHint)>`: a TCP
+///   read that also says whether the socket is drained, so the reactor can
+///   forget the read readiness without a `recv` that fails with `EAGAIN`
+///   (`TCP_INQ` on Linux; always [`ReadHint::Unknown`] elsewhere).
+pub(crate) use imp::{
+    SEND_FLAGS, accept, adopt_socket, coarse_now_nanos, enable_read_hint, recv_hinted, socket,
+};
+
+/// What a read learned about the rest of the receive queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReadHint {
+    /// Nothing is left to read and no end of stream is pending: the next
+    /// byte, FIN or error arrives later and brings a new readiness edge,
+    /// so the read readiness may be forgotten now.
+    Drained,
+    /// Bytes or an end of stream may be left (or the OS did not say): keep
+    /// the readiness until a read returns `WouldBlock`.
+    Unknown,
+}

@@ -20,8 +20,10 @@
 //! needs no re-arming: one `epoll_ctl` per source for its whole life, and a
 //! wait returns only for news. The price is that an edge must never be lost:
 //! readiness is remembered in `ScheduledIo` until an operation actually gets
-//! `WouldBlock`, and clearing it is conditional on no newer edge having
-//! arrived (the tick, see `scheduled_io.rs`).
+//! `WouldBlock` (or the OS says the source is spent: a short write, a TCP
+//! read that drained the socket, see `registration.rs`), and clearing it is
+//! conditional on no newer edge having arrived (the tick, see
+//! `scheduled_io.rs`).
 //!
 //! # Who waits
 //!

@@ -5,6 +5,7 @@ use super::Registration;
 use super::scheduled_io::Direction;
 use crate::driver::OwnerRef;
 use crate::io::Interest;
+use crate::sys::ReadHint;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
@@ -102,6 +103,27 @@ impl<E: AsFd> PollEvented<E> {
 }
 
 impl<E: AsFd> PollEvented<E> {
+    /// Runs a read that reports whether it drained the object, once the
+    /// object is readable; a drained object loses its read readiness (see
+    /// [`Registration::poll_read_io`]).
+    pub(crate) fn poll_read_hinted(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&E) -> io::Result<(usize, ReadHint)>,
+    ) -> Poll<io::Result<usize>> {
+        let io = self.get_ref();
+        self.registration.poll_read_io(cx, || op(io))
+    }
+
+    /// `try_io` for such a read (see [`Registration::try_read_io`]).
+    pub(crate) fn try_read_hinted(
+        &self,
+        op: impl FnOnce(&E) -> io::Result<(usize, ReadHint)>,
+    ) -> io::Result<usize> {
+        let io = self.get_ref();
+        self.registration.try_read_io(|| op(io))
+    }
+
     /// Runs a write to a byte stream, asked to move `len` bytes, once the
     /// object is writable; a short write clears the readiness (see
     /// [`Registration::poll_write_io`]).

@@ -1,10 +1,11 @@
 //! `Registration`: a source registered with a runtime's reactor, and the
 //! readiness loop every I/O operation runs.
 
-use super::scheduled_io::{Direction, IoWaiter, ReadyEvent, ScheduledIo};
+use super::scheduled_io::{Direction, IoWaiter, READ_CLOSED, ReadyEvent, ScheduledIo};
 use super::shutdown_error;
 use crate::driver::OwnerRef;
 use crate::io::Interest;
+use crate::sys::ReadHint;
 use crate::task::coop;
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -101,10 +102,12 @@ impl Registration {
     /// The tick rule keeps this safe: an edge that arrived during the
     /// syscall has bumped the tick, and the clear is then ignored.
     ///
-    /// Reads cannot do the same (tokio does): `polling` does not report
-    /// `EPOLLRDHUP`, so a FIN that arrived together with the last data is
-    /// part of the same edge, and clearing after a short read would leave
-    /// that end of stream unseen.
+    /// Reads cannot do the same after a short read (tokio does): `polling`
+    /// does not report `EPOLLRDHUP`, so a FIN that arrived together with
+    /// the last data is part of the same edge, and clearing after a short
+    /// read would leave that end of stream unseen. They clear when the OS
+    /// itself says the socket is drained: see
+    /// [`poll_read_io`](Self::poll_read_io).
     pub(crate) fn poll_write_io(
         &self,
         cx: &mut Context<'_>,
@@ -122,6 +125,38 @@ impl Registration {
                     return Poll::Ready(Ok(n));
                 }
                 result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// `poll_io` for a read that also reports whether it drained the
+    /// source ([`ReadHint`], from `crate::sys::recv_hinted`).
+    ///
+    /// A read that drained the source (nothing left, no end of stream
+    /// pending, as the OS says) clears the read readiness right away: the
+    /// next read waits for the next edge instead of spending a syscall to
+    /// learn `WouldBlock`. The tick rule keeps this safe, as for writes:
+    /// data or a FIN that arrived after the OS's answer is a newer edge,
+    /// which either bumped the tick already (the clear is then ignored) or
+    /// is still to be dispatched (and sets the readiness again).
+    pub(crate) fn poll_read_io(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut() -> io::Result<(usize, ReadHint)>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let event = ready!(self.poll_ready(cx, Direction::Read, None))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.io.clear_readiness(event, Direction::Read);
+                }
+                Ok((n, hint)) => {
+                    if hint == ReadHint::Drained {
+                        self.io.clear_readiness(event, Direction::Read);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
     }
@@ -186,6 +221,52 @@ impl Registration {
             }
             result => result,
         }
+    }
+
+    /// [`try_io`](Self::try_io) for a read that reports whether it drained
+    /// the source: `try_read`. A drained source loses its read readiness
+    /// at once, as in [`poll_read_io`](Self::poll_read_io).
+    pub(crate) fn try_read_io(
+        &self,
+        op: impl FnOnce() -> io::Result<(usize, ReadHint)>,
+    ) -> io::Result<usize> {
+        let Some(event) = self.io.ready_now(Direction::Read) else {
+            return Err(io::ErrorKind::WouldBlock.into());
+        };
+        if event.is_shutdown() {
+            return Err(shutdown_error());
+        }
+        match op() {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.io.clear_readiness(event, Direction::Read);
+                Err(err)
+            }
+            Ok((n, hint)) => {
+                if hint == ReadHint::Drained {
+                    self.io.clear_readiness(event, Direction::Read);
+                }
+                Ok(n)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The read direction was shut down here (`shutdown(SHUT_RD)`): every
+    /// read goes to the OS from now on (and returns the bytes left, then
+    /// end of stream), whatever a read's [`ReadHint`] said. The kernel's
+    /// own hint only knows about the peer's FIN, so without this a read
+    /// that drained the socket after the shutdown's edge was dispatched
+    /// would clear the readiness, and the next read would wait for an edge
+    /// that never comes.
+    pub(crate) fn read_shut_down(&self) {
+        self.io.set_readiness(READ_CLOSED);
+    }
+
+    /// Whether the source is ready in `direction` as far as the reactor
+    /// knows (for tests of when readiness is kept or forgotten).
+    #[cfg(test)]
+    pub(crate) fn is_ready(&self, direction: Direction) -> bool {
+        self.io.ready_now(direction).is_some()
     }
 
     /// Removes the registration. `fd` is the registered descriptor, still

@@ -95,6 +95,59 @@ fn loom_edge_during_wouldblock_in_slot() {
     edge_during_wouldblock(true);
 }
 
+/// A TCP read that drained the socket clears the readiness at once (the
+/// kernel's `TCP_INQ` hint, `Registration::poll_read_io`), racing with the
+/// edge of the next byte. The task starts with one byte queued and the
+/// readiness of its edge; the driver thread queues a second byte and
+/// reports its edge. The task reads (takes what is queued), then asks
+/// whether the queue is empty — a separate step, as in the kernel, where
+/// the hint is computed after the socket lock is released — and if so
+/// clears with the tick it saw; a read that finds nothing is a
+/// `WouldBlock` and clears as well. It must end with both bytes: a clear
+/// that erased the second edge would leave it waiting forever (loom:
+/// "deadlock").
+///
+/// Checked to fail ("deadlock") with `clear_readiness` ignoring the tick.
+fn drained_read_racing_an_edge(in_slot: bool) {
+    crate::loom::model(move || {
+        let io = Arc::new(ScheduledIo::new());
+        // Bytes in the socket's receive queue.
+        let queued = Arc::new(Mutex::new(1usize));
+        io.set_readiness(READABLE);
+        let driver = {
+            let (io, queued) = (io.clone(), queued.clone());
+            thread::spawn(move || {
+                *queued.lock() += 1;
+                io.set_readiness(READABLE);
+            })
+        };
+        crate::loom::block_on(async {
+            let mut waiter = io.waiter(Direction::Read);
+            let mut got = 0;
+            while got < 2 {
+                let event = wait_readable(&io, in_slot.then_some(&mut waiter)).await;
+                let n = std::mem::take(&mut *queued.lock());
+                let drained = *queued.lock() == 0;
+                got += n;
+                if n == 0 || drained {
+                    io.clear_readiness(event, Direction::Read);
+                }
+            }
+        });
+        driver.join().unwrap();
+    });
+}
+
+#[test]
+fn loom_drained_read_racing_an_edge_polled() {
+    drained_read_racing_an_edge(false);
+}
+
+#[test]
+fn loom_drained_read_racing_an_edge_in_slot() {
+    drained_read_racing_an_edge(true);
+}
+
 /// One edge, two tasks waiting for it, one in each kind of waiter: both
 /// are woken (or see the readiness), whatever the interleaving.
 #[test]

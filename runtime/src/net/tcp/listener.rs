@@ -72,7 +72,10 @@ impl TcpListener {
     }
 
     /// Registers a listener that is already listening and non-blocking.
+    /// Sets `TCP_INQ` on it, which its connections inherit (best effort:
+    /// see `crate::sys::enable_read_hint`).
     pub(super) fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        let _ = crate::sys::enable_read_hint(&listener);
         Ok(TcpListener {
             io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),

@@ -82,16 +82,20 @@ impl TcpStream {
         socket: socket2::Socket,
         addr: SocketAddr,
     ) -> io::Result<TcpStream> {
+        // Best effort: without it reads just learn less (see
+        // `crate::sys::enable_read_hint`).
+        let _ = crate::sys::enable_read_hint(&socket);
         sys::start_connect(&socket, &addr.into())?;
         let stream = TcpStream::from_nonblocking(socket.into())?;
         stream.io.finish_connect().await?;
         Ok(stream)
     }
 
-    /// Registers a stream that is already non-blocking.
+    /// Registers a stream that is already non-blocking (and has `TCP_INQ`
+    /// set, or goes without: see `crate::sys::enable_read_hint`).
     pub(crate) fn from_nonblocking(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
-            io: StreamIo::new(stream)?,
+            io: StreamIo::new_tcp(stream)?,
         })
     }
 
@@ -111,6 +115,7 @@ impl TcpStream {
     /// ```
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         crate::sys::adopt_socket(&stream)?;
+        let _ = crate::sys::enable_read_hint(&stream);
         TcpStream::from_nonblocking(stream)
     }
 
@@ -177,7 +182,7 @@ impl TcpStream {
     /// });
     /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.io.get_ref().shutdown(how)
+        self.io.shutdown(how)
     }
 
     /// Enables or disables `TCP_NODELAY` (Nagle's algorithm off when
