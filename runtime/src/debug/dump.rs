@@ -3,7 +3,6 @@
 use crate::task::TaskId;
 use crate::task::WaitingOn;
 use crate::task::core::Header;
-use crate::util::coarse_clock;
 use std::fmt;
 use std::panic::Location;
 use std::time::Duration;
@@ -61,7 +60,7 @@ impl TaskInfo {
             state,
             waiting_on: WaitingOn::decode(header.waiting()),
             polls: u64::from(header.polls()),
-            age: coarse_clock::since(header.spawned_at()),
+            age: header.age(),
         }
     }
 

@@ -39,6 +39,7 @@ pub(crate) enum Context {
 }
 
 impl Handle {
+    #[inline]
     pub(crate) fn spawn<F>(&self, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

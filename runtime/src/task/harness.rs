@@ -63,15 +63,14 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                     TransitionToIdle::OkNotified => {
                         // Woken during its own poll (yield_now, or a resource
                         // that was ready at once): to the back of the queue.
-                        // SAFETY: the transition added the reference the
-                        // `Notified` owns.
+                        // SAFETY: the transition made the poller's reference
+                        // the `Notified`'s.
                         let notified = unsafe { Notified::from_raw(self.raw()) };
+                        // The cell is not ours any more once this queued the
+                        // task (another worker may run and free it): touch
+                        // nothing after. `yield_now` itself keeps to that
+                        // (see its contract in `schedule.rs`).
                         self.core().scheduler.yield_now(notified);
-                        // Only now: once queued, another worker may run the
-                        // task to completion while `yield_now` still reads
-                        // the scheduler handle in the cell.
-                        // SAFETY: the poller's reference, given up here.
-                        unsafe { self.raw().drop_reference() };
                     }
                     TransitionToIdle::OkDealloc => self.dealloc(),
                     TransitionToIdle::Cancelled => {
@@ -185,24 +184,30 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             })
         });
 
+        // Detached (the JoinHandle is gone, and a handle never comes back):
+        // nobody will read the output, so it is dropped while we still own
+        // RUNNING, and marking the task complete drops our references in
+        // the same atomic step (one read-modify-write instead of two).
+        if !header.state.load().is_join_interested() {
+            // SAFETY: we own RUNNING, and without a JoinHandle nobody else
+            // will ever read the stage or the join waker slot.
+            unsafe { self.drop_output_and_join_waker() };
+            core.scheduler.completed();
+            if header.state.transition_to_complete_and_terminal(count) {
+                self.dealloc();
+            }
+            return;
+        }
+
         let snapshot = header.state.transition_to_complete();
         // Each step that runs user code (an output's destructor, a join
         // waker) is caught on its own, so a panic in one never skips the
         // bookkeeping after it: the join waker slot is always handed back.
         if !snapshot.is_join_interested() {
-            // Nobody will read the output: drop it here. The JoinHandle is
-            // gone, so the stage is ours.
+            // The handle was dropped after the check above: the output is
+            // ours to drop after all.
             // SAFETY: COMPLETE without join interest: exclusive access.
-            let output = unsafe { core.take_output() };
-            if output.as_ref().is_err_and(JoinError::is_panic) {
-                core.scheduler.unretrieved_panic(header);
-            }
-            self.catch_unhandled(|| drop(output));
-            // A waker the gone handle left behind: ours too.
-            // SAFETY: no JoinHandle, and we own the completion: nobody else
-            // touches the slot.
-            let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
-            self.catch_unhandled(|| drop(waker));
+            unsafe { self.drop_output_and_join_waker() };
         } else if snapshot.is_join_waker_set() {
             self.catch_unhandled(|| {
                 // SAFETY: JOIN_WAKER was set when we completed, so the
@@ -233,6 +238,27 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         if header.state.transition_to_terminal(count) {
             self.dealloc();
         }
+    }
+
+    /// Drops the stored output (reporting a panic nobody will retrieve) and
+    /// a join waker a gone handle left behind.
+    ///
+    /// # Safety
+    /// The task has no `JoinHandle` any more and the caller owns the
+    /// completion (RUNNING, or COMPLETE set by itself): nobody else touches
+    /// the stage or the join waker slot.
+    unsafe fn drop_output_and_join_waker(&self) {
+        let core = self.core();
+        let header = self.header();
+        // SAFETY: exclusive access to the stage, per the caller.
+        let output = unsafe { core.take_output() };
+        if output.as_ref().is_err_and(JoinError::is_panic) {
+            core.scheduler.unretrieved_panic(header);
+        }
+        self.catch_unhandled(|| drop(output));
+        // SAFETY: exclusive access to the slot, per the caller.
+        let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
+        self.catch_unhandled(|| drop(waker));
     }
 
     /// Runs user code (a destructor, a waker) whose panic no `JoinHandle`
@@ -331,36 +357,46 @@ impl<F: Future, S: Schedule> Harness<F, S> {
 
     /// `JoinHandle::drop`: consumes the handle's reference.
     pub(super) fn drop_join_handle(self) {
-        if let Err(snapshot) = self.header().state.unset_join_interested() {
-            // Completed: the output is ours to drop. A panicking destructor
-            // must not unwind out of the JoinHandle's drop.
-            let core = self.core();
-            let header = self.header();
-            // SAFETY: COMPLETE with join interest: the stage is ours.
-            let output = unsafe { core.take_finished() };
-            if output
-                .as_ref()
-                .is_some_and(|o| o.as_ref().is_err_and(JoinError::is_panic))
-            {
-                core.scheduler.unretrieved_panic(header);
+        let snapshot = match self.header().state.unset_join_interested_and_ref_dec() {
+            // Not complete: the interest and the handle's reference went in
+            // one step; the completing task drops the output.
+            Ok(false) => return,
+            Ok(true) => {
+                // Unreachable while someone is bound to complete the task,
+                // but a free is never skipped.
+                self.dealloc();
+                return;
             }
-            self.catch_unhandled(|| drop(output));
-            // Empty the join waker slot now rather than when the cell is
-            // freed (see `state.rs`, `JOIN_WAKER`). With JOIN_WAKER already
-            // clear (the common case) the slot is ours without another
-            // atomic operation; else hand over through JOIN_INTEREST.
-            if !snapshot.is_join_waker_set()
-                || !header
-                    .state
-                    .unset_join_interested_after_complete()
-                    .is_join_waker_set()
-            {
-                // SAFETY: JOIN_WAKER is clear after completion: the
-                // completing task is done with the slot, and nobody else
-                // writes it.
-                let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
-                self.catch_unhandled(|| drop(waker));
-            }
+            Err(snapshot) => snapshot,
+        };
+        // Completed: the output is ours to drop. A panicking destructor
+        // must not unwind out of the JoinHandle's drop.
+        let core = self.core();
+        let header = self.header();
+        // SAFETY: COMPLETE with join interest: the stage is ours.
+        let output = unsafe { core.take_finished() };
+        if output
+            .as_ref()
+            .is_some_and(|o| o.as_ref().is_err_and(JoinError::is_panic))
+        {
+            core.scheduler.unretrieved_panic(header);
+        }
+        self.catch_unhandled(|| drop(output));
+        // Empty the join waker slot now rather than when the cell is
+        // freed (see `state.rs`, `JOIN_WAKER`). With JOIN_WAKER already
+        // clear (the common case) the slot is ours without another
+        // atomic operation; else hand over through JOIN_INTEREST.
+        if !snapshot.is_join_waker_set()
+            || !header
+                .state
+                .unset_join_interested_after_complete()
+                .is_join_waker_set()
+        {
+            // SAFETY: JOIN_WAKER is clear after completion: the
+            // completing task is done with the slot, and nobody else
+            // writes it.
+            let waker = header.join_waker.with_mut(|slot| unsafe { (*slot).take() });
+            self.catch_unhandled(|| drop(waker));
         }
         // SAFETY: the handle's reference, given up here.
         unsafe { self.raw().drop_reference() };

@@ -14,7 +14,7 @@
 use super::core::{Header, Pointers};
 use super::raw::RawTask;
 use super::{JoinHandle, Notified, Schedule, Task};
-use crate::loom::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::loom::{AtomicBool, Mutex, MutexGuard, Ordering};
 use crossbeam_utils::CachePadded;
 use std::future::Future;
 use std::ptr::NonNull;
@@ -27,8 +27,6 @@ pub(crate) struct OwnedTasks {
     shards: Box<[CachePadded<Mutex<Shard>>]>,
     mask: usize,
     closed: AtomicBool,
-    /// Number of tasks spawned into the list, ever (metrics).
-    spawned: AtomicUsize,
 }
 
 /// One shard: a doubly-linked list of task headers.
@@ -36,6 +34,10 @@ struct Shard {
     head: Option<NonNull<Header>>,
     tail: Option<NonNull<Header>>,
     len: usize,
+    /// Tasks ever bound into this shard (metrics): counted under the lock
+    /// `bind` holds anyway, rather than with one more atomic operation on a
+    /// counter every spawning thread shares.
+    spawned: usize,
 }
 
 // SAFETY: the raw pointers in a shard are only followed under its lock, and
@@ -58,6 +60,7 @@ impl OwnedTasks {
                     head: None,
                     tail: None,
                     len: 0,
+                    spawned: 0,
                 }))
             })
             .collect();
@@ -65,7 +68,6 @@ impl OwnedTasks {
             shards,
             mask: n - 1,
             closed: AtomicBool::new(false),
-            spawned: AtomicUsize::new(0),
         }
     }
 
@@ -99,9 +101,9 @@ impl OwnedTasks {
             return (join, None);
         }
         shard.push_front(task.into_raw());
+        shard.spawned += 1;
         drop(shard);
         crate::trace::task_spawned(meta.id.as_u64(), meta.location);
-        self.spawned.fetch_add(1, Ordering::Relaxed);
         (join, Some(notified))
     }
 
@@ -169,7 +171,7 @@ impl OwnedTasks {
 
     /// Number of tasks ever bound.
     pub(crate) fn spawned(&self) -> usize {
-        self.spawned.load(Ordering::Relaxed)
+        self.shards.iter().map(|s| s.lock().spawned).sum()
     }
 }
 

@@ -80,11 +80,11 @@ pub(super) enum TransitionToRunning {
 pub(super) enum TransitionToIdle {
     /// The task is idle; the poller's reference was released.
     Ok,
-    /// The task was woken while it ran: the transition added a reference
-    /// for the `Notified` the caller must now schedule. The poller keeps its
-    /// own until the scheduler has returned (it may use its handle, which
-    /// lives in the task's cell, after the task is queued and another worker
-    /// ran and freed it otherwise), then drops it.
+    /// The task was woken while it ran: the poller's reference is now the
+    /// `Notified`'s, which the caller must hand to `Schedule::yield_now`
+    /// (whose contract says it does not touch the cell once the task is
+    /// queued). No reference is added or dropped: a re-queue after the
+    /// task's own poll (every `yield_now`) costs no extra atomic operation.
     OkNotified,
     /// As `Ok`, and that was the last reference: free the task.
     OkDealloc,
@@ -157,9 +157,8 @@ impl State {
             }
             s.unset_running();
             let action = if s.is_notified() {
-                // A new reference for the `Notified`; the poller drops its
-                // own after scheduling (see `TransitionToIdle::OkNotified`).
-                s.ref_inc();
+                // The poller's reference becomes the `Notified`'s (see
+                // `TransitionToIdle::OkNotified`).
                 TransitionToIdle::OkNotified
             } else {
                 s.ref_dec();
@@ -182,6 +181,31 @@ impl State {
         debug_assert!(prev.is_running());
         debug_assert!(!prev.is_complete());
         prev
+    }
+
+    /// Marks a task complete whose `JoinHandle` is gone, dropping `count`
+    /// references in the same atomic step; true when the task must be freed.
+    /// The caller owns `RUNNING`, saw `JOIN_INTEREST` clear (it never comes
+    /// back), and has already dropped the output and emptied the join waker
+    /// slot: nobody reads the stage of a detached task, and once the
+    /// references are gone another holder may free the cell.
+    pub(super) fn transition_to_complete_and_terminal(&self, count: usize) -> bool {
+        // RUNNING (bit 0) is set and COMPLETE (bit 1) clear, so adding
+        // RUNNING clears the one and sets the other; the references go in
+        // the same subtraction.
+        const _: () = assert!(COMPLETE == 2 * RUNNING);
+        let delta = count * REF_ONE - RUNNING;
+        let prev = Snapshot(self.val.fetch_sub(delta, Ordering::AcqRel));
+        debug_assert!(prev.is_running());
+        debug_assert!(!prev.is_complete());
+        debug_assert!(!prev.is_join_interested());
+        assert!(
+            prev.ref_count() >= count,
+            "task reference count underflow: {} < {}",
+            prev.ref_count(),
+            count
+        );
+        prev.ref_count() == count
     }
 
     /// Drops `count` references after completion; true when the task must be
@@ -309,17 +333,23 @@ impl State {
     }
 
     /// The `JoinHandle` is dropped before completion: clears
-    /// `JOIN_INTEREST`. Fails if the task completed, in which case the
-    /// handle must drop the output itself.
-    pub(super) fn unset_join_interested(&self) -> Result<Snapshot, Snapshot> {
+    /// `JOIN_INTEREST` and drops the handle's reference, in one step.
+    /// Returns true when that was the last reference (it never is while
+    /// whoever will complete the task holds one; checked all the same).
+    /// Fails, changing nothing, if the task completed: the handle must then
+    /// drop the output, and its reference, itself.
+    pub(super) fn unset_join_interested_and_ref_dec(&self) -> Result<bool, Snapshot> {
         self.fetch_update(|mut s| {
             debug_assert!(s.is_join_interested());
             if s.is_complete() {
                 return None;
             }
             s.unset_join_interested();
+            assert!(s.ref_count() >= 1, "task reference count underflow");
+            s.ref_dec();
             Some(s)
         })
+        .map(|s| s.ref_count() == 0)
     }
 
     /// The completing task has woken the join waker: clears `JOIN_WAKER`
@@ -519,10 +549,44 @@ mod tests {
             state.transition_to_idle(),
             TransitionToIdle::OkNotified
         ));
-        // The list's, the handle's, the new `Notified`'s, and the poller's,
-        // which it drops once the scheduler returned.
-        assert_eq!(state.load().ref_count(), 4);
-        assert!(!state.ref_dec());
+        // The list's, the handle's, and the poller's, which is now the
+        // `Notified`'s: the re-queue neither adds nor drops one.
+        assert_eq!(state.load().ref_count(), 3);
+        assert!(state.load().is_notified());
+        assert!(state.load().is_idle());
+    }
+
+    #[test]
+    fn dropping_the_handle_early_drops_its_reference_with_the_interest() {
+        let state = State::new(3);
+        assert_eq!(state.unset_join_interested_and_ref_dec(), Ok(false));
+        assert_eq!(state.load().ref_count(), 2);
+        assert!(!state.load().is_join_interested());
+    }
+
+    #[test]
+    fn a_detached_task_completes_and_drops_its_references_at_once() {
+        let state = State::new(3);
+        let _ = state.transition_to_running();
+        state.ref_inc(); // a waker clone that outlives the task
+        assert_eq!(state.unset_join_interested_and_ref_dec(), Ok(false));
+        // The list's and the poller's go together; the waker's is left.
+        assert!(!state.transition_to_complete_and_terminal(2));
+        let s = state.load();
+        assert!(s.is_complete() && !s.is_running() && !s.is_join_interested());
+        assert_eq!(s.ref_count(), 1);
+        assert!(state.ref_dec());
+    }
+
+    #[test]
+    fn completing_a_detached_task_frees_it_with_the_last_references() {
+        let state = State::new(3);
+        let _ = state.transition_to_running();
+        assert!(!state.transition_to_notified_and_cancel()); // abort while running
+        assert_eq!(state.unset_join_interested_and_ref_dec(), Ok(false));
+        assert!(state.transition_to_complete_and_terminal(2));
+        // Other flags are left alone.
+        assert!(state.load().is_cancelled());
     }
 
     #[test]
@@ -602,7 +666,8 @@ mod tests {
         let prev = state.transition_to_complete();
         assert!(prev.is_join_interested());
         assert!(state.set_join_waker().is_err());
-        assert!(state.unset_join_interested().is_err());
+        assert!(state.unset_join_interested_and_ref_dec().is_err());
+        assert_eq!(state.load().ref_count(), 3, "a failed drop changes nothing");
         assert!(!state.transition_to_terminal(1));
         assert!(!state.transition_to_terminal(1));
         assert!(state.transition_to_terminal(1));

@@ -9,13 +9,25 @@
 use std::time::Duration;
 
 /// Nanoseconds on the coarse monotonic clock (`crate::sys`).
+#[inline]
 pub(crate) fn now_nanos() -> u64 {
     crate::sys::coarse_now_nanos()
 }
 
-/// Time since `then` (a `now_nanos` reading), saturating at zero.
-pub(crate) fn since(then: u64) -> Duration {
-    Duration::from_nanos(now_nanos().saturating_sub(then))
+/// Milliseconds on the coarse clock, wrapping every 2^32 ms (49.7 days):
+/// half the size of a `now_nanos` reading, for a timestamp stored in every
+/// task (see `task/core.rs`). Only differences of two readings mean
+/// anything, and only below the wrap.
+#[inline]
+pub(crate) fn now_millis_u32() -> u32 {
+    // Truncation is the point: readings are compared with wrapping_sub.
+    (now_nanos() / 1_000_000) as u32
+}
+
+/// Time since `then` (a `now_millis_u32` reading), correct for spans under
+/// 49.7 days (beyond, it is the span modulo 2^32 ms).
+pub(crate) fn since_millis_u32(then: u32) -> Duration {
+    Duration::from_millis(u64::from(now_millis_u32().wrapping_sub(then)))
 }
 
 #[cfg(all(test, not(loom)))]
@@ -26,6 +38,23 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(10));
         let b = super::now_nanos();
         assert!(b >= a);
-        assert!(super::since(a) >= std::time::Duration::from_millis(4));
+        assert!(
+            b - a >= 4_000_000,
+            "slept 10 ms, the clock moved {} ns",
+            b - a
+        );
+    }
+
+    #[test]
+    fn millis_spans_survive_the_wrap() {
+        // What `since_millis_u32` computes for a reading taken just before
+        // the counter wrapped.
+        let then = u32::MAX - 5;
+        assert_eq!(10u32.wrapping_sub(then), 16);
+        let a = super::now_millis_u32();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        let age = super::since_millis_u32(a);
+        assert!(age >= std::time::Duration::from_millis(4), "{age:?}");
+        assert!(age < std::time::Duration::from_secs(3600), "{age:?}");
     }
 }

@@ -18,7 +18,10 @@
 //! of a random victim, then looks at the injector. At most half the workers
 //! search at once, and a sleeping worker is woken for new work only when
 //! nobody is searching (`idle.rs`), because waking a thread is the most
-//! expensive thing a scheduler does. A worker that finds nothing **parks**
+//! expensive thing a scheduler does. A searcher that finds nothing keeps
+//! looking at the queues for about fifteen microseconds (`worker.rs`,
+//! `SPIN_ROUNDS`): work often arrives that soon, and meanwhile pushers see
+//! a searcher and wake nobody. A worker that still finds nothing **parks**
 //! (`park.rs`): in the I/O driver if no other worker is in it, else on its
 //! own condvar; wake-ups prefer condvar sleepers, which are cheaper to wake
 //! and leave the driver's owner watching for I/O.
@@ -219,6 +222,7 @@ impl Handle {
     }
 
     /// Spawns a task onto this runtime.
+    #[inline]
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F, meta: TaskMeta) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -359,7 +363,9 @@ impl task::Schedule for Arc<Handle> {
     }
 
     fn yield_now(&self, task: Notified<Self>) {
-        self.schedule_task(task, true);
+        // Not `schedule_task`: the task carries the poller's reference, so
+        // `self` must not be used once it is queued (see `yield_task`).
+        self.yield_task(task);
     }
 
     fn unretrieved_panic(&self, task: &task::core::Header) {
