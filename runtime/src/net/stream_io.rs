@@ -162,7 +162,7 @@ impl<S: AsFd> StreamIo<S> {
     }
 
     /// Whether the reactor still counts the socket as readable.
-    #[cfg(test)]
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
     pub(crate) fn is_read_ready(&self) -> bool {
         self.io.registration().is_ready(Direction::Read)
     }

@@ -264,7 +264,7 @@ impl Registration {
 
     /// Whether the source is ready in `direction` as far as the reactor
     /// knows (for tests of when readiness is kept or forgotten).
-    #[cfg(test)]
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
     pub(crate) fn is_ready(&self, direction: Direction) -> bool {
         self.io.ready_now(direction).is_some()
     }
