@@ -63,6 +63,21 @@ pub(crate) fn sleep_until_for(what: &str, deadline: Instant) -> Sleep {
     Sleep::new(handle, deadline, deadline_ns, due)
 }
 
+/// [`sleep_until`] itself: tells a due deadline by the driver's last clock
+/// reading instead of reading the clock, so making a sleep for a future
+/// deadline (the common case: a task spawning many timers) costs no clock
+/// read. A deadline that passed since the driver last looked is registered
+/// and fires at the driver's next turn, as one that passes between the
+/// sleep's creation and its first poll always did.
+#[track_caller]
+fn sleep_until_recent(what: &str, deadline: Instant) -> Sleep {
+    let handle = current_handle(what);
+    let time = &handle.driver().time;
+    let deadline_ns = time.instant_to_ns(deadline.into_std());
+    let due = deadline_ns <= time.recent_ns();
+    Sleep::new(handle, deadline, deadline_ns, due)
+}
+
 /// Waits until `deadline`: asyncio's `loop.call_at`, as a future (or
 /// `asyncio.sleep(when - loop.time())`). A deadline in the past completes
 /// after one yield.
@@ -82,7 +97,7 @@ pub(crate) fn sleep_until_for(what: &str, deadline: Instant) -> Sleep {
 /// ```
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    sleep_until_for("sleep_until", deadline)
+    sleep_until_recent("sleep_until", deadline)
 }
 
 #[track_caller]

@@ -111,6 +111,12 @@ pub(crate) struct Handle {
     /// metrics). Written only under the `shared` lock (see `bump`).
     registered: AtomicU64,
     fired: AtomicU64,
+    /// The latest real-clock reading the driver took (ns), a lower bound
+    /// of now that costs a load instead of a clock read: see
+    /// [`Handle::recent_ns`]. Written only under the `shared` lock, and
+    /// only while the clock runs (a paused clock's virtual time may be
+    /// ahead of real time).
+    seen: AtomicU64,
 }
 
 struct Shared {
@@ -150,6 +156,7 @@ impl Handle {
             }),
             registered: AtomicU64::new(0),
             fired: AtomicU64::new(0),
+            seen: AtomicU64::new(0),
         }
     }
 
@@ -162,6 +169,28 @@ impl Handle {
 
     pub(crate) fn now(&self) -> Instant {
         self.clock.now()
+    }
+
+    /// A recent reading of the clock, never later than now: the last one
+    /// the driver took (exact while paused). A deadline at or before it
+    /// has certainly passed; one after it may have passed too. For the
+    /// hot paths that only want to spot a deadline already due without
+    /// paying a clock read (`sleep_until` on a deadline in the future).
+    pub(crate) fn recent_ns(&self) -> u64 {
+        if self.clock.is_paused() {
+            self.clock.now_ns()
+        } else {
+            self.seen.load(Ordering::Relaxed)
+        }
+    }
+
+    /// Records a clock reading for [`recent_ns`](Self::recent_ns); the
+    /// caller holds the `shared` lock (the only writers), so the value only
+    /// grows.
+    fn saw(&self, now: u64) {
+        if !self.clock.is_paused() && now > self.seen.load(Ordering::Relaxed) {
+            self.seen.store(now, Ordering::Relaxed);
+        }
     }
 
     pub(crate) fn instant_to_ns(&self, instant: Instant) -> u64 {
@@ -227,9 +256,10 @@ impl Handle {
 
     /// Checks a timer for its owner; see [`Wheel::poll_entry`].
     pub(crate) fn poll_entry(&self, key: Key, waker: &Waker) -> EntryState {
-        let now = self.clock.now_ns();
         let mut shared = self.shared.lock();
-        let (state, old) = shared.wheel.poll_entry(key, waker, now);
+        // The clock is read only if the entry has not fired (under the lock:
+        // rare, a task polled before its timer's fire).
+        let (state, old) = shared.wheel.poll_entry(key, waker, || self.clock.now_ns());
         if state == EntryState::Expired {
             bump(&self.fired, 1);
         }
@@ -261,6 +291,7 @@ impl Handle {
         }
         let next = shared.wheel.next_deadline();
         let now = self.clock.now_ns();
+        self.saw(now);
         if self.clock.is_paused()
             && timeout.is_none()
             && self.clock.can_auto_advance()
@@ -307,6 +338,7 @@ impl Handle {
             shared.sleeping_until = NOT_SLEEPING;
         }
         let now = self.clock.now_ns();
+        self.saw(now);
         loop {
             let more = shared.wheel.poll(now, &mut wakers, FIRE_BATCH);
             if wakers.is_empty() && !more {

@@ -136,14 +136,15 @@ impl Wheel {
     }
 
     /// Looks at an entry for its owner: releases it if it fired, or if its
-    /// deadline is at or before `now` (the owner saw it due before the
+    /// deadline is at or before `now()` (the owner saw it due before the
     /// driver did: `Expired`); else stores `waker` in it (unless it already
-    /// wakes the same task).
+    /// wakes the same task). `now` is called only for an entry that has
+    /// not fired: the common poll, the one after the fire, reads no clock.
     pub(crate) fn poll_entry(
         &mut self,
         key: Key,
         waker: &Waker,
-        now: u64,
+        now: impl FnOnce() -> u64,
     ) -> (EntryState, Option<Waker>) {
         let Some(entry) = self.slab.get_mut(key) else {
             return (EntryState::Gone, None);
@@ -151,7 +152,7 @@ impl Wheel {
         if entry.place == Place::Fired {
             return (EntryState::Fired, self.slab.free(key.index));
         }
-        if entry.deadline <= now {
+        if entry.deadline <= now() {
             return (EntryState::Expired, self.remove(key));
         }
         match &mut entry.waker {
