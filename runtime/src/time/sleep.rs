@@ -263,13 +263,12 @@ impl Sleep {
         let time = &self.handle.driver().time;
         let done = match self.state {
             State::Done | State::Yielded => true,
-            State::Due => {
-                // Already due: yield once, as asyncio.sleep(0) does, so a
-                // loop of zero sleeps cannot starve the other tasks.
-                cx.waker().wake_by_ref();
-                self.state = State::Yielded;
-                return Poll::Pending;
-            }
+            // Already due (when made, or by now as far as the driver has
+            // seen: a load, not a clock read): yield once, as
+            // asyncio.sleep(0) does, so a loop of zero sleeps cannot starve
+            // the other tasks; the wheel is not involved.
+            State::Due => return self.yield_once(cx),
+            State::Idle if self.deadline_ns <= time.recent_ns() => return self.yield_once(cx),
             State::Idle if self.deadline_ns == NEVER => false,
             State::Idle => {
                 let registered = time.register(self.deadline_ns, cx.waker());
@@ -291,6 +290,13 @@ impl Sleep {
             crate::task::waiting::set(crate::task::WaitingOn::Timer);
             Poll::Pending
         }
+    }
+
+    /// Completes at the next poll, after waking the task to yield once.
+    fn yield_once(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        cx.waker().wake_by_ref();
+        self.state = State::Yielded;
+        Poll::Pending
     }
 
     /// The runtime this sleep belongs to.

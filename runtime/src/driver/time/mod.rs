@@ -231,9 +231,13 @@ impl Handle {
     /// # Panics
     /// If the runtime has shut down.
     pub(crate) fn register(&self, deadline: u64, waker: &Waker) -> Registered {
+        // Cloned before locking: a clone runs the waker's code (a reference
+        // count increment for the runtime's own), which need not hold the
+        // lock up.
+        let waker = waker.clone();
         let mut shared = self.shared.lock();
         shared.check_running();
-        let key = shared.wheel.insert(deadline, waker.clone());
+        let key = shared.wheel.insert(deadline, waker);
         let unpark = shared.wake_owner_for(deadline);
         bump(&self.registered, 1);
         drop(shared);

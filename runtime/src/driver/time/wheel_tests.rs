@@ -228,8 +228,14 @@ fn reset_moves_an_entry_and_revives_a_fired_one() {
     assert!(f.wheel.reset(k, 3 * SEC + 10));
     assert!(f.poll(3 * SEC + 9).is_empty());
     assert_eq!(f.poll(3 * SEC + 10), vec![7]);
-    assert_eq!(f.wheel.poll_entry(k, &waker, || 0).0, super::EntryState::Fired);
-    assert_eq!(f.wheel.poll_entry(k, &waker, || 0).0, super::EntryState::Gone);
+    assert_eq!(
+        f.wheel.poll_entry(k, &waker, || 0).0,
+        super::EntryState::Fired
+    );
+    assert_eq!(
+        f.wheel.poll_entry(k, &waker, || 0).0,
+        super::EntryState::Gone
+    );
     assert!(!f.wheel.reset(k, 0));
 }
 
