@@ -102,3 +102,61 @@ fn time_duration_max_never_fires() {
         assert!(!forever.is_elapsed());
     });
 }
+
+/// The driver's last clock reading, which `sleep_until` and a sleep's
+/// first poll use instead of reading the clock, is a lower bound of now,
+/// and a deadline at or before it is served by a yield, not the wheel.
+#[test]
+fn time_sleep_until_a_deadline_the_driver_saw_pass_yields_without_the_wheel() {
+    use super::sleep_until;
+    let rt = Builder::current_thread().build().unwrap();
+    let handle = rt.handle().inner.clone();
+    rt.block_on(async {
+        let time = &handle.driver().time;
+        let before = Instant::now();
+        // The driver reads the clock when it parks for this timer (after
+        // `before` was taken) and when it fires it.
+        sleep(Duration::from_millis(1)).await;
+        let seen = time.recent_ns();
+        assert!(seen > 0, "the driver recorded no clock reading");
+        assert!(
+            seen <= time.now_ns(),
+            "the recorded reading is ahead of the clock"
+        );
+        let registered = time.timers_registered();
+        let mut past = sleep_until(before);
+        assert!(poll_once(&mut past).is_pending(), "yields once first");
+        assert!(!past.is_registered());
+        assert!(poll_once(&mut past).is_ready());
+        assert_eq!(
+            time.timers_registered(),
+            registered,
+            "the wheel was not used"
+        );
+    });
+}
+
+/// A sleep whose deadline passes between its creation and its first poll
+/// (as the paused clock shows it) yields once at that poll instead of
+/// registering; one still in the future registers.
+#[test]
+fn time_sleep_due_by_its_first_poll_yields_without_the_wheel() {
+    use super::{advance, sleep_until};
+    let rt = Builder::current_thread()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let start = Instant::now();
+        let mut due_by_then = sleep_until(start + Duration::from_secs(1));
+        let mut later = sleep_until(start + Duration::from_secs(2));
+        advance(Duration::from_secs(1)).await;
+        assert!(poll_once(&mut due_by_then).is_pending());
+        assert!(!due_by_then.is_registered());
+        assert!(poll_once(&mut due_by_then).is_ready());
+        assert!(poll_once(&mut later).is_pending());
+        assert!(later.is_registered());
+        later.await;
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    });
+}

@@ -69,6 +69,20 @@
 //! wakes it; the eventfd is sticky, so a wake-up sent before the owner
 //! actually blocks still cuts the block short. No wake-up is lost.
 //!
+//! # Clock reads on the hot path
+//!
+//! Reading the clock costs a `clock_gettime` (a few dozen ns through the
+//! vDSO, more under virtualization), and a task spawning many timers would
+//! pay it once per timer. So the driver records every reading it takes
+//! (`seen`: when it parks and when it fires), which is a lower bound of
+//! now, and `sleep_until` and a sleep's first poll compare the deadline
+//! with that instead: at or before it, the deadline has certainly passed
+//! and the sleep yields once without the wheel; after it, the sleep
+//! registers, and a deadline that has in fact passed fires at the driver's
+//! next turn. The poll that finds its timer fired reads no clock at all.
+//! A paused clock answers exactly (its frozen reading) and is never
+//! recorded, since its virtual time may be ahead of real time.
+//!
 //! # The paused clock
 //!
 //! `time::pause` freezes the clock (`clock.rs`); `time::advance` moves it
