@@ -168,10 +168,11 @@ const _: () = {
 };
 
 impl Sleep {
-    /// `due`: the deadline had passed when the sleep was made. (Only then
-    /// does the first poll skip the wheel; a deadline that passes between
-    /// creation and first poll is registered and fires at the driver's next
-    /// turn, which saves a clock read per sleep.)
+    /// `due`: the deadline had passed when the sleep was made. The first
+    /// poll also skips the wheel for a deadline the driver has since seen
+    /// pass (its last clock reading, a load); one that passed unseen is
+    /// registered and fires at the driver's next turn, which saves a clock
+    /// read per sleep.
     fn new(handle: scheduler::Handle, deadline: Instant, deadline_ns: u64, due: bool) -> Sleep {
         Sleep {
             handle,
