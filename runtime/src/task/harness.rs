@@ -63,14 +63,17 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                     TransitionToIdle::OkNotified => {
                         // Woken during its own poll (yield_now, or a resource
                         // that was ready at once): to the back of the queue.
-                        // SAFETY: the transition made the poller's reference
-                        // the `Notified`'s.
+                        // SAFETY: the transition added the reference the
+                        // `Notified` owns.
                         let notified = unsafe { Notified::from_raw(self.raw()) };
-                        // The cell is not ours any more once this queued the
-                        // task (another worker may run and free it): touch
-                        // nothing after. `yield_now` itself keeps to that
-                        // (see its contract in `schedule.rs`).
                         self.core().scheduler.yield_now(notified);
+                        // Only now: once queued, another worker may run the
+                        // task to completion while `yield_now` still runs
+                        // with a reference to the scheduler handle in the
+                        // cell (a reference argument must stay valid for the
+                        // whole call).
+                        // SAFETY: the poller's reference, given up here.
+                        unsafe { self.raw().drop_reference() };
                     }
                     TransitionToIdle::OkDealloc => self.dealloc(),
                     TransitionToIdle::Cancelled => {

@@ -37,10 +37,7 @@
 //!    until the call returns.** The scheduler handle it is called on lives
 //!    in the task's cell, and the moment the task is queued another worker
 //!    may run it to completion; so a wake adds a reference for the queue
-//!    and drops the waker's only afterwards. The one exception is the
-//!    re-queue after a task's own poll (`Schedule::yield_now`), where the
-//!    poller's reference travels with the task and the scheduler promises
-//!    not to touch its handle in the cell once the task is queued.
+//!    and drops the waker's (or the poller's) only afterwards.
 //!
 //! A panic while polling is caught on the worker: the future is dropped and
 //! the panic becomes the task's [`JoinError`]; the worker goes on.
@@ -72,23 +69,9 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
     fn schedule(&self, task: Notified<Self>);
 
     /// Run the task after the others that are ready (it woke itself during
-    /// its own poll, e.g. `yield_now`).
-    ///
-    /// Unlike `schedule`, the caller keeps no reference of its own: the
-    /// poller's reference *is* `task`'s (re-queueing after the task's own
-    /// poll then costs no atomic operation on the count). So once `task` is
-    /// queued, the implementation must not touch `self`, which may live in
-    /// the task's cell and be freed by a worker that ran the task
-    /// meanwhile: a scheduler's own override uses the handle of the thread
-    /// it runs on instead. This default takes a reference for the duration
-    /// of `schedule`, which is always sound.
+    /// its own poll, e.g. `yield_now`). The same guarantee as `schedule`.
     fn yield_now(&self, task: Notified<Self>) {
-        let keep_alive = task.0.raw;
-        keep_alive.ref_inc();
         self.schedule(task);
-        // SAFETY: the reference taken above, given up once `schedule` has
-        // returned (rule 6).
-        unsafe { keep_alive.drop_reference() };
     }
 
     /// The task is done for good: its output is stored (or dropped) and

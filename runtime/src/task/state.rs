@@ -80,11 +80,12 @@ pub(super) enum TransitionToRunning {
 pub(super) enum TransitionToIdle {
     /// The task is idle; the poller's reference was released.
     Ok,
-    /// The task was woken while it ran: the poller's reference is now the
-    /// `Notified`'s, which the caller must hand to `Schedule::yield_now`
-    /// (whose contract says it does not touch the cell once the task is
-    /// queued). No reference is added or dropped: a re-queue after the
-    /// task's own poll (every `yield_now`) costs no extra atomic operation.
+    /// The task was woken while it ran: the transition added a reference
+    /// for the `Notified` the caller must now schedule. The poller keeps its
+    /// own until the scheduler has returned (it may use its handle, which
+    /// lives in the task's cell, after the task is queued and another worker
+    /// ran and freed it otherwise; and the `&self` it is called with must
+    /// stay valid for the whole call), then drops it.
     OkNotified,
     /// As `Ok`, and that was the last reference: free the task.
     OkDealloc,
@@ -157,8 +158,9 @@ impl State {
             }
             s.unset_running();
             let action = if s.is_notified() {
-                // The poller's reference becomes the `Notified`'s (see
-                // `TransitionToIdle::OkNotified`).
+                // A new reference for the `Notified`; the poller drops its
+                // own after scheduling (see `TransitionToIdle::OkNotified`).
+                s.ref_inc();
                 TransitionToIdle::OkNotified
             } else {
                 s.ref_dec();
@@ -549,11 +551,12 @@ mod tests {
             state.transition_to_idle(),
             TransitionToIdle::OkNotified
         ));
-        // The list's, the handle's, and the poller's, which is now the
-        // `Notified`'s: the re-queue neither adds nor drops one.
-        assert_eq!(state.load().ref_count(), 3);
+        // The list's, the handle's, the new `Notified`'s, and the poller's,
+        // which it drops once the scheduler returned.
+        assert_eq!(state.load().ref_count(), 4);
         assert!(state.load().is_notified());
         assert!(state.load().is_idle());
+        assert!(!state.ref_dec());
     }
 
     #[test]

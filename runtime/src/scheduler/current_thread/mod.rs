@@ -292,20 +292,6 @@ impl task::Schedule for Arc<Handle> {
         self.schedule_task(task);
     }
 
-    fn yield_now(&self, task: Notified<Self>) {
-        // The task carries the poller's reference: once it is queued,
-        // `self` (the handle in its cell) must not be used. The local push
-        // touches only the loop's own state; the remote path (the core is
-        // away) goes through a clone taken before the push.
-        let task = context::with_scheduler(|cx| match cx {
-            Some(scheduler::Context::CurrentThread(cx)) if cx.is_for(self) => cx.push_local(task),
-            _ => Some(task),
-        });
-        if let Some(task) = task {
-            self.clone().schedule_task(task);
-        }
-    }
-
     fn unretrieved_panic(&self, task: &task::core::Header) {
         self.common.unretrieved_panic(task);
     }

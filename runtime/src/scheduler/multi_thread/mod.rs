@@ -363,9 +363,7 @@ impl task::Schedule for Arc<Handle> {
     }
 
     fn yield_now(&self, task: Notified<Self>) {
-        // Not `schedule_task`: the task carries the poller's reference, so
-        // `self` must not be used once it is queued (see `yield_task`).
-        self.yield_task(task);
+        self.schedule_task(task, true);
     }
 
     fn unretrieved_panic(&self, task: &task::core::Header) {

@@ -433,26 +433,6 @@ impl Context {
 }
 
 impl Handle {
-    /// Re-queues a task that woke itself during its own poll
-    /// (`Schedule::yield_now`): `task` carries the poller's reference, so
-    /// once it is queued `self` (the handle in the task's cell) is not
-    /// touched again. On a worker of this runtime, `schedule_local` uses
-    /// the worker's own handle; elsewhere (the core is away) the push goes
-    /// through a clone taken before it.
-    pub(super) fn yield_task(self: &Arc<Self>, task: Task) {
-        let task = context::with_scheduler(|cx| match cx {
-            Some(scheduler::Context::MultiThread(cx)) if Arc::ptr_eq(&cx.handle, self) => {
-                cx.schedule_local(task, true)
-            }
-            _ => Some(task),
-        });
-        if let Some(task) = task {
-            let handle = self.clone();
-            handle.push_remote_task(task);
-            handle.notify_parked_after_push();
-        }
-    }
-
     /// Schedules a woken or new task: to the local queue when called on one
     /// of this runtime's workers, else to the injector (waking a worker).
     pub(super) fn schedule_task(self: &Arc<Self>, task: Task, is_yield: bool) {
