@@ -476,25 +476,36 @@ pin_project! {
 
     impl PinnedDrop for WaitNode {
         fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
-            match *this.stage {
-                Stage::Fresh => return,
-                Stage::Idle => {}
-                Stage::Queued => {
-                    // SAFETY: not fresh, so initialised (invariant).
-                    let waiter = unsafe { WaitNode::waiter(this.waiter.as_mut()) };
-                    if waiter.completion().is_none() {
-                        // The owner did not `cancel`: the list still points
-                        // here.
-                        std::process::abort();
-                    }
+            // The common drop (never pushed) is one inline byte test.
+            if this.stage != Stage::Fresh {
+                WaitNode::drop_pushed(this);
+            }
+        }
+    }
+}
+
+impl WaitNode {
+    /// The drop of a node that was pushed at least once.
+    #[inline(never)]
+    fn drop_pushed(this: Pin<&mut Self>) {
+        let mut this = this.project();
+        match *this.stage {
+            Stage::Fresh => return,
+            Stage::Idle => {}
+            Stage::Queued => {
+                // SAFETY: not fresh, so initialised (invariant).
+                let waiter = unsafe { WaitNode::waiter(this.waiter.as_mut()) };
+                if waiter.completion().is_none() {
+                    // The owner did not `cancel`: the list still points
+                    // here.
+                    std::process::abort();
                 }
             }
-            // SAFETY: initialised (not fresh), in no list and done with by
-            // any notifier (checked above); pinned memory dropped in place,
-            // never moved, and never used again.
-            unsafe { this.waiter.get_unchecked_mut().assume_init_drop() };
         }
+        // SAFETY: initialised (not fresh), in no list and done with by
+        // any notifier (checked above); pinned memory dropped in place,
+        // never moved, and never used again.
+        unsafe { this.waiter.get_unchecked_mut().assume_init_drop() };
     }
 }
 
@@ -603,17 +614,36 @@ impl WaitNode {
     /// # Safety
     ///
     /// `mutex` and `list` designate this node's one list (see the invariants).
+    #[inline]
     pub(crate) unsafe fn poll_completion<S>(
         self: Pin<&mut Self>,
         mutex: &Mutex<S>,
         list: impl FnOnce(&mut S) -> &mut WaiterList,
         waker: &Waker,
     ) -> Poll<Option<usize>> {
-        let this = self.project();
-        if *this.stage != Stage::Queued {
+        // The test inline, the rest out of line: most polls of a future
+        // that may wait are first polls that never queue.
+        if !self.is_queued() {
             return Poll::Ready(None);
         }
-        // SAFETY: queued, so initialised.
+        // SAFETY: forwarded contract.
+        unsafe { self.poll_queued(mutex, list, waker) }
+    }
+
+    /// [`Self::poll_completion`] of a queued node.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::poll_completion`].
+    #[inline(never)]
+    unsafe fn poll_queued<S>(
+        self: Pin<&mut Self>,
+        mutex: &Mutex<S>,
+        list: impl FnOnce(&mut S) -> &mut WaiterList,
+        waker: &Waker,
+    ) -> Poll<Option<usize>> {
+        let this = self.project();
+        // SAFETY: queued (checked by the caller), so initialised.
         let waiter = unsafe { Self::waiter(this.waiter) };
         let code = match waiter.completion() {
             Some(code) => code,

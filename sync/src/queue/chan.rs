@@ -85,6 +85,7 @@ pub(crate) trait ChanOps<T> {
     fn cancel_join(&self, node: Pin<&mut WaitNode>);
 }
 
+#[inline]
 fn wake(waker: Option<Waker>) {
     if let Some(waker) = waker {
         waker.wake();
