@@ -84,7 +84,7 @@ impl<S: AsFd> StreamIo<S> {
 
     /// Registers a TCP `socket`, which must already be non-blocking: its
     /// reads use `sys::recv_hinted` (see the module docs). The socket
-    /// should have `TCP_INQ` set (`sys::enable_read_hint`, directly or
+    /// should have `TCP_INQ` set (`sys::set_read_hint`, directly or
     /// inherited from its listener); without it reads simply learn nothing.
     pub(crate) fn new_tcp(socket: S) -> io::Result<StreamIo<S>> {
         Ok(StreamIo {

@@ -150,3 +150,43 @@ fn reads_after_our_own_read_shutdown_never_wait() {
         drop(client);
     });
 }
+
+/// Whether `TCP_INQ` is set on `socket`.
+fn read_hint_set(socket: &impl AsRawFd) -> bool {
+    let mut on: libc::c_int = -1;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: a valid descriptor, and a pointer to a c_int with its length,
+    // both live for the call.
+    let res = unsafe {
+        libc::getsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INQ,
+            (&mut on as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
+    assert_eq!(res, 0, "getsockopt: {}", std::io::Error::last_os_error());
+    on != 0
+}
+
+/// Our `TCP_INQ` stays ours: a stream or listener given back with
+/// `into_std` no longer has it, so the user's own `recvmsg` gets no control
+/// message it did not ask for.
+#[test]
+fn into_std_gives_the_socket_back_without_the_hint() {
+    run(async {
+        let (_client, server) = pair().await;
+        assert!(read_hint_set(&server));
+        let server = server.into_std().unwrap();
+        assert!(!read_hint_set(&server));
+
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        assert!(read_hint_set(&listener));
+        let listener = listener.into_std().unwrap();
+        assert!(!read_hint_set(&listener));
+        let _client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (accepted, _) = listener.accept().unwrap();
+        assert!(!read_hint_set(&accepted), "inherited from the listener");
+    });
+}

@@ -62,14 +62,14 @@ pub(crate) fn coarse_now_nanos() -> u64 {
     START.get_or_init(Instant::now).elapsed().as_nanos() as u64
 }
 
-/// No `TCP_INQ` here: nothing to enable, and reads say nothing about what
-/// is left ([`ReadHint::Unknown`]), so the reactor keeps the readiness
+/// No `TCP_INQ` here: nothing to set or clear, and reads say nothing about
+/// what is left ([`ReadHint::Unknown`]), so the reactor keeps the readiness
 /// after a read until one returns `WouldBlock`.
-pub(crate) fn enable_read_hint(_socket: &impl AsFd) -> io::Result<()> {
+pub(crate) fn set_read_hint(_socket: &impl AsFd, _on: bool) -> io::Result<()> {
     Ok(())
 }
 
-/// A plain `recv`; see [`enable_read_hint`].
+/// A plain `recv`; see [`set_read_hint`].
 pub(crate) fn recv_hinted(
     socket: &impl AsFd,
     buf: &mut [MaybeUninit<u8>],

@@ -94,12 +94,15 @@ pub(crate) fn coarse_now_nanos() -> u64 {
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
-/// Sets `TCP_INQ` on a TCP socket, so that [`recv_hinted`] learns whether
-/// a read drained it (see the module docs). A listener's connections
-/// inherit the option. Fails on kernels before 4.18 (`ENOPROTOOPT`); the
-/// caller then just goes without the hint.
-pub(crate) fn enable_read_hint(socket: &impl AsFd) -> io::Result<()> {
-    let on: libc::c_int = 1;
+/// Sets (`on`) or clears `TCP_INQ` on a TCP socket: set, [`recv_hinted`]
+/// learns whether a read drained it (see the module docs), and a
+/// listener's connections inherit the option; cleared when a socket is
+/// handed back to the user (`into_std`), whose own `recvmsg` would
+/// otherwise receive a control message it never asked for. Fails on
+/// kernels before 4.18 (`ENOPROTOOPT`); the caller then just goes without
+/// the hint.
+pub(crate) fn set_read_hint(socket: &impl AsFd, on: bool) -> io::Result<()> {
+    let on = libc::c_int::from(on);
     // SAFETY: a valid descriptor (borrowed for the call), and a pointer to
     // a c_int with its exact size, as TCP_INQ expects.
     let res = unsafe {

@@ -75,13 +75,13 @@ compile_error!(
 /// * `SEND_FLAGS`: the flags every `send`/`sendmsg` passes (`MSG_NOSIGNAL`
 ///   where it exists);
 /// * `coarse_now_nanos() -> u64`: a cheap monotonic clock for bookkeeping;
-/// * `enable_read_hint(&socket) -> io::Result<()>` and
+/// * `set_read_hint(&socket, on) -> io::Result<()>` and
 ///   `recv_hinted(&socket, buf) -> io::Result<(usize, ReadHint)>`: a TCP
 ///   read that also says whether the socket is drained, so the reactor can
 ///   forget the read readiness without a `recv` that fails with `EAGAIN`
 ///   (`TCP_INQ` on Linux; always [`ReadHint::Unknown`] elsewhere).
 pub(crate) use imp::{
-    SEND_FLAGS, accept, adopt_socket, coarse_now_nanos, enable_read_hint, recv_hinted, socket,
+    SEND_FLAGS, accept, adopt_socket, coarse_now_nanos, recv_hinted, set_read_hint, socket,
 };
 
 /// What a read learned about the rest of the receive queue.

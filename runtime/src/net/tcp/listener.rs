@@ -73,9 +73,9 @@ impl TcpListener {
 
     /// Registers a listener that is already listening and non-blocking.
     /// Sets `TCP_INQ` on it, which its connections inherit (best effort:
-    /// see `crate::sys::enable_read_hint`).
+    /// see `crate::sys::set_read_hint`).
     pub(super) fn new(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        let _ = crate::sys::enable_read_hint(&listener);
+        let _ = crate::sys::set_read_hint(&listener, true);
         Ok(TcpListener {
             io: crate::net::register(listener)?,
             backoff: AcceptBackoff::default(),
@@ -166,6 +166,8 @@ impl TcpListener {
     }
 
     /// Deregisters the listener and gives it back as a blocking `std` one.
+    /// The option the runtime set for its own reads (`TCP_INQ` on Linux)
+    /// is cleared again.
     ///
     /// ```
     /// runtime::run(async {
@@ -177,6 +179,9 @@ impl TcpListener {
     /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
         let listener = self.io.into_inner()?;
+        // Connections it accepts from now on are the user's, without our
+        // `TCP_INQ` (see `TcpStream::into_std`).
+        let _ = crate::sys::set_read_hint(&listener, false);
         listener.set_nonblocking(false)?;
         Ok(listener)
     }

@@ -83,8 +83,8 @@ impl TcpStream {
         addr: SocketAddr,
     ) -> io::Result<TcpStream> {
         // Best effort: without it reads just learn less (see
-        // `crate::sys::enable_read_hint`).
-        let _ = crate::sys::enable_read_hint(&socket);
+        // `crate::sys::set_read_hint`).
+        let _ = crate::sys::set_read_hint(&socket, true);
         sys::start_connect(&socket, &addr.into())?;
         let stream = TcpStream::from_nonblocking(socket.into())?;
         stream.io.finish_connect().await?;
@@ -92,7 +92,7 @@ impl TcpStream {
     }
 
     /// Registers a stream that is already non-blocking (and has `TCP_INQ`
-    /// set, or goes without: see `crate::sys::enable_read_hint`).
+    /// set, or goes without: see `crate::sys::set_read_hint`).
     pub(crate) fn from_nonblocking(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
             io: StreamIo::new_tcp(stream)?,
@@ -115,11 +115,13 @@ impl TcpStream {
     /// ```
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         crate::sys::adopt_socket(&stream)?;
-        let _ = crate::sys::enable_read_hint(&stream);
+        let _ = crate::sys::set_read_hint(&stream, true);
         TcpStream::from_nonblocking(stream)
     }
 
     /// Deregisters the stream and gives it back as a blocking `std` one.
+    /// The option the runtime set for its own reads (`TCP_INQ` on Linux)
+    /// is cleared again.
     ///
     /// ```
     /// use runtime::net::{TcpListener, TcpStream};
@@ -132,6 +134,10 @@ impl TcpStream {
     /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
         let stream = self.io.into_inner()?;
+        // Our reads' `TCP_INQ` is not the user's: their own `recvmsg` would
+        // get a control message they never asked for. Best effort, as
+        // setting it was.
+        let _ = crate::sys::set_read_hint(&stream, false);
         stream.set_nonblocking(false)?;
         Ok(stream)
     }
