@@ -393,9 +393,11 @@ impl WaiterList {
     /// wrote them) and the caller holds the lock of the list it is in.
     unsafe fn links(node: NonNull<Waiter>) -> Links {
         // SAFETY: forwarded contract.
-        unsafe { node_ref(node) }
-            .links
-            .with(|l| unsafe { (*l).assume_init() })
+        unsafe { node_ref(node) }.links.with(|l| {
+            // SAFETY: a linked node's links were written by `push_back`,
+            // and the list lock (held) keeps them from changing meanwhile.
+            unsafe { (*l).assume_init() }
+        })
     }
 
     /// Edits a node's links.
@@ -405,9 +407,11 @@ impl WaiterList {
     /// As for [`Self::links`].
     unsafe fn links_mut(node: NonNull<Waiter>, f: impl FnOnce(&mut Links)) {
         // SAFETY: forwarded contract.
-        unsafe { node_ref(node) }
-            .links
-            .with_mut(|l| f(unsafe { (*l).assume_init_mut() }))
+        unsafe { node_ref(node) }.links.with_mut(|l| {
+            // SAFETY: as in `links`: initialised, and ours under the list
+            // lock for the duration of `f`.
+            f(unsafe { (*l).assume_init_mut() })
+        })
     }
 }
 

@@ -201,26 +201,14 @@ impl State {
         debug_assert!(prev.is_running());
         debug_assert!(!prev.is_complete());
         debug_assert!(!prev.is_join_interested());
-        assert!(
-            prev.ref_count() >= count,
-            "task reference count underflow: {} < {}",
-            prev.ref_count(),
-            count
-        );
-        prev.ref_count() == count
+        prev.released_last(count)
     }
 
     /// Drops `count` references after completion; true when the task must be
     /// freed.
     pub(super) fn transition_to_terminal(&self, count: usize) -> bool {
         let prev = Snapshot(self.val.fetch_sub(count * REF_ONE, Ordering::AcqRel));
-        assert!(
-            prev.ref_count() >= count,
-            "task reference count underflow: {} < {}",
-            prev.ref_count(),
-            count
-        );
-        prev.ref_count() == count
+        prev.released_last(count)
     }
 
     /// A wake that consumes the waker's reference (`Waker::wake`).
@@ -434,6 +422,19 @@ impl State {
 }
 
 impl Snapshot {
+    /// After a subtraction of `count` references from this (previous)
+    /// state: whether those were the last ones. Panics on an underflow,
+    /// which would be a reference-counting bug.
+    fn released_last(self, count: usize) -> bool {
+        assert!(
+            self.ref_count() >= count,
+            "task reference count underflow: {} < {}",
+            self.ref_count(),
+            count
+        );
+        self.ref_count() == count
+    }
+
     /// Neither running nor complete.
     pub(crate) fn is_idle(self) -> bool {
         self.0 & LIFECYCLE_MASK == 0
