@@ -62,11 +62,21 @@ impl fmt::Display for NoRuntime {
 }
 
 /// Runs `f` with the runtime this thread has entered.
+///
+/// As in [`with_scheduler`], `f` (for `spawn`, the closure holding the
+/// future) is called outside the thread-local's closure.
+#[inline]
 pub(crate) fn with_current<R>(f: impl FnOnce(&scheduler::Handle) -> R) -> Result<R, NoRuntime> {
-    match CONTEXT.try_with(|cx| cx.current.borrow().as_ref().map(f)) {
-        Ok(Some(out)) => Ok(out),
-        Ok(None) => Err(NoRuntime::Missing),
-        Err(_) => Err(NoRuntime::ThreadLocalDestroyed),
+    let Ok(current) = CONTEXT.try_with(|cx| &raw const cx.current) else {
+        return Err(NoRuntime::ThreadLocalDestroyed);
+    };
+    // SAFETY: the thread-local was alive just now, and is torn down only
+    // when this thread exits, one destructor after another: not while this
+    // call, on this thread, runs.
+    let current = unsafe { &*current }.borrow();
+    match current.as_ref() {
+        Some(handle) => Ok(f(handle)),
+        None => Err(NoRuntime::Missing),
     }
 }
 
@@ -138,15 +148,23 @@ pub(crate) fn set_scheduler<R>(scheduler: &scheduler::Context, f: impl FnOnce() 
 }
 
 /// Runs `f` with this thread's scheduler context, if it drives a scheduler.
+///
+/// Only the pointer is read inside the thread-local's closure and `f` is
+/// called outside it: `f` (the caller's closure, with the task it
+/// schedules) then stays in registers instead of being moved through the
+/// stack into an `Option` first, which cost a store-forwarding stall on
+/// every wake-up.
+#[inline]
 pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R) -> R {
-    let mut f = Some(f);
-    let out = CONTEXT.try_with(|cx| {
-        let f = f.take().expect("taken once");
-        cx.scheduler.with(f)
-    });
-    match out {
-        Ok(out) => out,
-        // The thread is exiting: it drives nothing any more.
-        Err(_) => (f.take().expect("not taken when the thread-local is gone"))(None),
-    }
+    // The thread is exiting when the thread-local is gone: it drives
+    // nothing any more.
+    let ptr = CONTEXT
+        .try_with(|cx| cx.scheduler.as_ptr())
+        .unwrap_or(std::ptr::null());
+    // SAFETY: a non-null pointer is the value of the innermost
+    // `set_scheduler` on this thread, which is still running (we are inside
+    // its closure) and keeps the value borrowed until it returns; `f` runs
+    // on this thread before we return, so within that scope. A nested
+    // `set_scheduler` inside `f` shadows the slot but not the value.
+    f(unsafe { ptr.as_ref() })
 }

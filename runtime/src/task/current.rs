@@ -25,19 +25,26 @@ thread_local! {
     };
 }
 
+// `Current` has no destructor, so its thread-local is never torn down while
+// the thread runs: `with` cannot fail (no "thread exiting" case to handle),
+// and the storage stays valid until the thread is gone.
+const _: () = assert!(!std::mem::needs_drop::<Current>());
+
 /// Runs `f` (a poll, or the drop of a future) with `task` as the current
-/// task. (While the thread exits and its thread-locals are gone, `f` runs
-/// without one.)
+/// task.
+///
+/// `f` runs outside the thread-local's closure: only the address of the
+/// slot is taken inside it. Moving `f` into that closure (and its result
+/// back out, wrapped in the thread-local's own `Result`) went through the
+/// stack with mismatched store and load widths, a store-forwarding stall on
+/// every poll.
+#[inline]
 pub(crate) fn enter<R>(task: &Header, f: impl FnOnce() -> R) -> R {
-    let mut f = Some(f);
-    let entered = CURRENT.try_with(|cx| {
-        let f = f.take().expect("taken once");
-        cx.task.set(task, f)
-    });
-    match entered {
-        Ok(out) => out,
-        Err(_) => (f.take().expect("not taken when the thread-local is gone"))(),
-    }
+    let slot = CURRENT.with(|cx| &raw const cx.task);
+    // SAFETY: the thread-local has no destructor (asserted above), so its
+    // storage outlives this call, which runs on the owning thread; the
+    // pointer is not kept past it.
+    unsafe { &*slot }.set(task, f)
 }
 
 /// Runs `f` with the header of the task being polled on this thread.

@@ -47,6 +47,13 @@ impl<T> Scoped<T> {
         f()
     }
 
+    /// The value set by the innermost running [`set`](Self::set), or null:
+    /// valid while that `set` runs, on this thread.
+    #[inline]
+    pub(crate) fn as_ptr(&self) -> *const T {
+        self.inner.get()
+    }
+
     /// Runs `f` with the published value, if a `set` is running.
     pub(crate) fn with<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
         let value = self.inner.get();
