@@ -426,4 +426,92 @@ mod models {
             assert!(set.ready.queued_len() <= 1, "queued at most once");
         });
     }
+
+    /// A child that, once its waker is registered, re-polls with a load
+    /// alone while the waker it is polled with `will_wake` the registered
+    /// one: what a `JoinHandle` does (`Harness::can_read_output`), and so
+    /// what a child that polls several `JoinHandle`s (a `join` of two
+    /// handles, a `select` of a handle and a timer) does for the ones it
+    /// already registered with.
+    #[derive(Clone)]
+    struct Flag(Arc<FlagState>);
+
+    struct FlagState {
+        set: crate::loom::AtomicBool,
+        waker: Mutex<Option<Waker>>,
+    }
+
+    impl Flag {
+        fn new() -> Flag {
+            Flag(Arc::new(FlagState {
+                set: crate::loom::AtomicBool::new(false),
+                waker: Mutex::new(None),
+            }))
+        }
+
+        fn child(&self, value: usize) -> impl Future<Output = usize> + Unpin + use<> {
+            use crate::loom::Ordering::Acquire;
+            let flag = self.clone();
+            let mut registered: Option<Waker> = None;
+            poll_fn(move |cx| {
+                if flag.0.set.load(Acquire) {
+                    return Poll::Ready(value);
+                }
+                if registered.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    return Poll::Pending;
+                }
+                *flag.0.waker.lock() = Some(cx.waker().clone());
+                registered = Some(cx.waker().clone());
+                if flag.0.set.load(Acquire) {
+                    Poll::Ready(value)
+                } else {
+                    Poll::Pending
+                }
+            })
+        }
+
+        /// Sets the flag, then wakes the registered waker (as a task's
+        /// completion wakes its join waker).
+        fn set(&self) {
+            self.0.set.store(true, crate::loom::Ordering::Release);
+            let waker = self.0.waker.lock().clone();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    /// A child whose waker is registered is woken twice, from two threads:
+    /// once by something that does not make it ready (another future it
+    /// polls), once by its completion. The parent clears the child's
+    /// `queued` flag and re-polls it while the completion lands; the
+    /// completion's wake finds the flag still set by the first wake and
+    /// queues nothing, so the re-poll must see the completion.
+    ///
+    /// Fails (loom: "deadlock") when `EntryWaker::clear` is a plain store:
+    /// the store-buffering outcome, where the completion's swap reads the
+    /// flag from before the clear and the re-poll's load reads the child's
+    /// state from before the completion, strands the finished child.
+    #[test]
+    fn loom_child_repolled_by_a_load_sees_a_concurrent_completion() {
+        crate::loom::model(|| {
+            let flag = Flag::new();
+            let mut set = FutureSet::new([flag.child(0)]);
+            // The first poll hands the child its waker, which it registers.
+            let noop = Waker::noop();
+            assert!(
+                set.poll_next(&mut std::task::Context::from_waker(noop))
+                    .is_pending()
+            );
+            let waker = flag.0.waker.lock().clone().unwrap();
+            let other = thread::spawn(move || waker.wake());
+            let completer = {
+                let flag = flag.clone();
+                thread::spawn(move || flag.set())
+            };
+            assert_eq!(drain(&mut set), [0]);
+            other.join().unwrap();
+            completer.join().unwrap();
+        });
+    }
 }

@@ -17,7 +17,10 @@
 //! sees the key) or after (the child sees the parent's waker and wakes
 //! it): never lost. The parent clears a child's `queued` flag *before* it
 //! polls the child ([`EntryWaker::clear`]), so a wake during or right after
-//! that poll queues the key again. The parent's waker is woken outside the
+//! that poll queues the key again. The clear is a swap, like the wake: a
+//! plain store would let a wake that lands during the poll read the old
+//! flag while the poll reads the child's state from before the wake (a
+//! store-buffering outcome; see `EntryWaker::clear`). The parent's waker is woken outside the
 //! lock (a waker may run any code).
 //!
 //! Keys are the owner's business. A child waker may outlive its child (a
@@ -184,8 +187,26 @@ impl Batch {
 impl EntryWaker {
     /// Marks the child as not queued: call right *before* polling it, so a
     /// wake during the poll queues it again.
+    ///
+    /// A swap, not a store: this is one side of a store-buffering
+    /// handshake. The parent writes `queued` and then reads the child's
+    /// state (in the poll); a waker writes that state and then reads
+    /// `queued` (its swap). With a plain store, the waker's swap may read
+    /// the `true` from before the clear (and queue nothing) while the
+    /// poll reads the child's state from before the wake (and returns
+    /// `Pending`): the finished child is stranded. That happens on x86
+    /// too (the store waits in the store buffer while the poll's loads
+    /// run), for any child whose re-poll only loads, e.g. a `JoinHandle`
+    /// already holding this waker (`Harness::can_read_output`), inside a
+    /// child that also awaits something else. Two read-modify-writes of
+    /// `queued` cannot both miss each other: if the waker's swap comes
+    /// first, this one reads it (or a later swap) and synchronizes with
+    /// it, so the poll sees the state the waker wrote; if this one comes
+    /// first, the waker's swap reads `false` and queues the key. (As
+    /// `FuturesUnordered` does: its poll swaps the flag off.) Model:
+    /// `loom_child_repolled_by_a_load_sees_a_concurrent_completion`.
     pub(crate) fn clear(&self) {
-        self.queued.store(false, Ordering::Release);
+        self.queued.swap(false, Ordering::AcqRel);
     }
 }
 

@@ -5,17 +5,18 @@
 //! every poll it records which task runs and since when, in atomics, under a
 //! sequence number that is odd while a poll is under way (a seqlock: the
 //! fields are written before the odd number is published and read between
-//! two equal odd numbers). After the poll, the worker reports it if it ran
-//! longer than the threshold. Meanwhile a watchdog thread wakes several
-//! times per threshold and looks at each tracker: a poll that has been
-//! running longer than the threshold is reported *while it is still stuck*
-//! (`still_running`), once; the worker then does not report it again when
-//! it finally returns.
+//! two equal odd numbers, with a `Release` fence before the writes and an
+//! `Acquire` fence after the reads, as a seqlock needs). After the poll,
+//! the worker reports it if it ran longer than the threshold. Meanwhile a
+//! watchdog thread wakes several times per threshold and looks at each
+//! tracker: a poll that has been running longer than the threshold is
+//! reported *while it is still stuck* (`still_running`), once; the worker
+//! then does not report it again when it finally returns.
 //!
 //! Outside debug mode none of this exists: the worker's check is one branch
 //! on an `Option`.
 
-use crate::loom::{AtomicU64, Ordering};
+use crate::loom::{AtomicU64, Ordering, fence};
 use crate::task::TaskId;
 use crossbeam_utils::CachePadded;
 use std::fmt;
@@ -245,6 +246,16 @@ impl DebugMode {
         let task_id = tracker.task_id.load(Ordering::Relaxed);
         let location = tracker.location.load(Ordering::Relaxed);
         let started = tracker.started.load(Ordering::Relaxed);
+        // Pairs with the fence in `begin`: if a load above read a field of
+        // a *later* poll, the `seq` below sees that poll's `begin` (or its
+        // predecessor's `end`) and differs. Without it the `Acquire` load
+        // below orders nothing before it, and the fields of the next poll
+        // can be read between two loads of `seq` that both return this
+        // poll's number (on ARM and POWER, or after the compiler moved the
+        // relaxed loads past the `Acquire` one): a "still running" report
+        // of an ended poll that names the next poll's task, start or
+        // location, and marks the ended poll reported.
+        fence(Ordering::Acquire);
         if tracker.seq.load(Ordering::Acquire) != seq {
             return; // the poll ended meanwhile
         }
@@ -277,6 +288,12 @@ impl DebugMode {
         location: &'static Location<'static>,
     ) -> PollToken {
         let seq = tracker.seq.load(Ordering::Relaxed) + 1; // odd
+        // Orders the last poll's even `seq` (stored by `end`) before this
+        // poll's fields, for the watchdog's `Acquire` fence in `check`: a
+        // `Release` store orders only what comes before it, so without this
+        // the fields below may become visible before the even `seq`. (A
+        // compiler barrier on x86; only in debug mode.)
+        fence(Ordering::Release);
         tracker.task_id.store(task_id.as_u64(), Ordering::Relaxed);
         tracker.location.store(
             location as *const Location<'static> as *mut _,
@@ -334,5 +351,60 @@ impl fmt::Debug for DebugMode {
         f.debug_struct("DebugMode")
             .field("threshold", &self.threshold)
             .finish_non_exhaustive()
+    }
+}
+
+/// Loom model of the seqlock between a worker's `begin`/`end` and the
+/// watchdog's `check`. (`location` is a std atomic, invisible to loom; the
+/// model checks the loom-modelled `task_id` against `seq`.)
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::loom::thread;
+
+    /// The watchdog looks while the worker ends one poll (task 1, `seq` 1)
+    /// and begins the next (task 2, `seq` 3): a "still running" report
+    /// names the task of the poll whose `seq` it marks reported, never the
+    /// next poll's task under the ended poll's `seq`.
+    ///
+    /// Fails without the two fences (`begin`'s `Release`, `check`'s
+    /// `Acquire`): the watchdog reads task 2's id between two loads of
+    /// `seq` that both return 1.
+    #[test]
+    fn loom_slow_poll_watchdog_reads_one_poll() {
+        crate::loom::model(|| {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let sink = seen.clone();
+            let debug = DebugMode::new(
+                Duration::ZERO,
+                Arc::new(move |slow: &SlowPoll| {
+                    if slow.still_running() {
+                        sink.lock().unwrap().push(slow.task_id());
+                    }
+                }),
+                1,
+            );
+            let first = TaskId::from_u64(1).unwrap();
+            let second = TaskId::from_u64(2).unwrap();
+            let location = Location::caller();
+            let watchdog = {
+                let debug = debug.clone();
+                thread::spawn(move || debug.check(debug.tracker(0)))
+            };
+            let tracker = debug.tracker(0);
+            let token = debug.begin(tracker, first, location);
+            debug.end(tracker, token);
+            // Left running.
+            let _token = debug.begin(tracker, second, location);
+            watchdog.join().unwrap();
+            let reported = debug.tracker(0).reported.load(Ordering::Relaxed);
+            for task in seen.lock().unwrap().iter() {
+                let expected = if *task == first { 1 } else { 3 };
+                assert_eq!(
+                    reported, expected,
+                    "task {task} reported under seq {reported}"
+                );
+            }
+        });
     }
 }
