@@ -147,3 +147,43 @@ fn loom_main_future_woken_while_the_loop_parks() {
         opener.join().unwrap();
     });
 }
+
+/// A `block_on` gives the core back (`Handle::return_core`) while another
+/// thread shuts the runtime down, with a task still queued (woken, never
+/// run): whichever comes first, the queued reference is dropped and the
+/// driver released, by `shutdown` if it finds the core, else by
+/// `return_core`.
+///
+/// Broken variant that fails: `return_core` reading the shutdown flag
+/// before taking the core's lock (the shutdown can fall between the read
+/// and the store, find no core, and leave the queues to `return_core`,
+/// which read "open"; the task stays queued).
+#[test]
+fn loom_shutdown_races_with_the_core_coming_back() {
+    crate::loom::model(|| {
+        let (handle, _pool) = runtime();
+        let core = handle.take_core().expect("the core is free");
+        // Spawned from outside the loop: it waits in the remote queue.
+        let join = handle.spawn(async {}, TaskMeta::here());
+
+        let shutdown = {
+            let handle = handle.clone();
+            thread::spawn(move || handle.shutdown())
+        };
+        handle.return_core(core);
+        shutdown.join().unwrap();
+
+        assert!(
+            handle.shared.remote.lock().is_empty(),
+            "the queued task was released"
+        );
+        assert!(
+            handle
+                .take_core()
+                .expect("the core is back")
+                .tasks
+                .is_empty()
+        );
+        drop(join);
+    });
+}

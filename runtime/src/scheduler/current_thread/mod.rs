@@ -155,13 +155,26 @@ impl Handle {
 
     /// Gives the core back after a `block_on` and lets waiting threads
     /// take it over.
+    ///
+    /// The shutdown flag is read under the core's lock: `shutdown` sets the
+    /// flag, then looks for the core under that lock and, if the core is
+    /// away, leaves its queues to whoever gives it back. Read before the
+    /// lock, a shutdown could fall between the read and the store: neither
+    /// side would release the queued tasks and the driver (model:
+    /// `loom_shutdown_races_with_the_core_coming_back`). The release itself
+    /// runs with the lock dropped, since dropping tasks runs their code.
     fn return_core(&self, core: Box<Core>) {
+        let mut slot = self.core.lock();
         let core = if self.common.is_closed() {
-            self.release_queues(core)
+            drop(slot);
+            let core = self.release_queues(core);
+            slot = self.core.lock();
+            core
         } else {
             core
         };
-        *self.core.lock() = Some(core);
+        *slot = Some(core);
+        drop(slot);
         let waiters = std::mem::take(&mut *self.core_waiters.lock());
         for waker in waiters {
             waker.wake();
