@@ -25,6 +25,8 @@ pub(crate) fn any_paused() -> bool {
 
 pub(crate) struct Clock {
     base: Instant,
+    /// Set by the one `pause` that goes ahead; see [`Clock::pause`].
+    pause_claimed: AtomicBool,
     paused: AtomicBool,
     /// The paused clock's reading, in ns since `base` (meaningful while
     /// `paused`).
@@ -38,6 +40,7 @@ impl Clock {
     pub(crate) fn new() -> Clock {
         Clock {
             base: Instant::now(),
+            pause_claimed: AtomicBool::new(false),
             paused: AtomicBool::new(false),
             frozen: AtomicU64::new(0),
             inhibit: AtomicUsize::new(0),
@@ -68,8 +71,13 @@ impl Clock {
 
     /// Freezes the clock at the current real time. False if it was already
     /// paused.
+    ///
+    /// Of two racing calls exactly one goes ahead (the claim is one swap):
+    /// checking `paused` and then setting it let both write `frozen` (the
+    /// loser's write could land after the winner's `advance`) and count
+    /// the clock twice in `PAUSED_CLOCKS`, which `Drop` lowers once.
     pub(crate) fn pause(&self) -> bool {
-        if self.is_paused() {
+        if self.pause_claimed.swap(true, Ordering::AcqRel) {
             return false;
         }
         self.frozen
@@ -151,5 +159,32 @@ pub(crate) fn far_future() -> Instant {
         if years == 0 {
             return now;
         }
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::Clock;
+    use crate::loom::{Arc, thread};
+
+    /// Two threads pause the same clock: exactly one pause goes ahead, so
+    /// `frozen` is written once and the clock counted once in
+    /// `PAUSED_CLOCKS`.
+    ///
+    /// Broken variant that fails: `pause` checking `is_paused` and then
+    /// setting `paused` (both threads pass the check).
+    #[test]
+    fn loom_racing_pauses_one_goes_ahead() {
+        crate::loom::model(|| {
+            let clock = Arc::new(Clock::new());
+            let other = {
+                let clock = clock.clone();
+                thread::spawn(move || clock.pause())
+            };
+            let here = clock.pause();
+            let there = other.join().unwrap();
+            assert!(here != there, "exactly one pause went ahead");
+            assert!(clock.is_paused());
+        });
     }
 }
