@@ -6,8 +6,9 @@
 //!   handful of instructions per spawn and poll (see `BENCHMARKS.md`).
 //! * **Debug mode** ([`Builder::slow_poll_threshold`](crate::Builder::slow_poll_threshold),
 //!   or `RUNTIME_DEBUG=1` for 100 ms): every poll longer than the threshold
-//!   is reported once, with the task and where it was spawned — even while
-//!   it is still stuck, by a watchdog thread — and a task that panics with
+//!   is reported (once; rarely twice, when it returns just as the watchdog
+//!   reports it), with the task and where it was spawned — even while it
+//!   is still stuck, by a watchdog thread — and a task that panics with
 //!   nobody left to await it is reported too ("Task exception was never
 //!   retrieved" in asyncio).
 //! * **Metrics**: [`Handle::metrics`](crate::Handle::metrics).

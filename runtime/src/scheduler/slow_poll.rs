@@ -10,8 +10,11 @@
 //! the worker reports it if it ran longer than the threshold. Meanwhile a
 //! watchdog thread wakes several times per threshold and looks at each
 //! tracker: a poll that has been running longer than the threshold is
-//! reported *while it is still stuck* (`still_running`), once; the worker
-//! then does not report it again when it finally returns.
+//! reported *while it is still stuck* (`still_running`); the worker then
+//! does not report it again when it finally returns. (A poll that returns
+//! just as the watchdog reports it may be reported a second time by the
+//! worker: the watchdog's mark and the worker's look at it are not one
+//! atomic step. Never zero times.)
 //!
 //! Outside debug mode none of this exists: the worker's check is one branch
 //! on an `Option`.
