@@ -187,3 +187,32 @@ fn loom_shutdown_races_with_the_core_coming_back() {
         drop(join);
     });
 }
+
+/// A task spawned from a foreign thread while the runtime shuts down (the
+/// core is home): `bind` may find the list open, then `shutdown` cancel the
+/// task and release the remote queue, and only then the spawner push its
+/// `Notified`. Over every interleaving the remote queue ends empty: a
+/// reference left there is never dropped, and since the task's cell holds
+/// the runtime's `Handle`, which holds the queue, the cell, the handle and
+/// the driver's descriptors leak (a reference cycle).
+///
+/// Broken variant that fails: `schedule_task` pushing without looking at
+/// `remote_closed` (the code before this model).
+#[test]
+fn loom_remote_spawn_races_with_shutdown() {
+    crate::loom::model(|| {
+        let (handle, _pool) = runtime();
+        let spawner = {
+            let handle = handle.clone();
+            thread::spawn(move || handle.spawn(async {}, TaskMeta::here()))
+        };
+        handle.shutdown();
+        let join = spawner.join().unwrap();
+        assert!(
+            handle.shared.remote.lock().is_empty(),
+            "a Notified was left in the remote queue after shutdown"
+        );
+        assert_eq!(handle.common.num_alive_tasks(), 0);
+        drop(join);
+    });
+}
