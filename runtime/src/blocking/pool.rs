@@ -69,7 +69,11 @@ struct Inner {
 
 struct Shared {
     queue: VecDeque<Queued>,
+    /// Threads that take work (started, and not yet exiting).
     num_threads: usize,
+    /// Threads that took their last task and are running their stop hook:
+    /// no longer in `num_threads`, but `shutdown` still waits for them.
+    num_exiting: usize,
     num_idle: usize,
     /// Wake-ups sent to idle threads and not yet consumed.
     num_notify: usize,
@@ -90,6 +94,7 @@ impl BlockingPool {
                     shared: Mutex::new(Shared {
                         queue: VecDeque::new(),
                         num_threads: 0,
+                        num_exiting: 0,
                         num_idle: 0,
                         num_notify: 0,
                         shutdown: false,
@@ -141,7 +146,7 @@ impl BlockingPool {
 
         let deadline = timeout.map(|t| Instant::now() + t);
         let mut shared = inner.shared.lock();
-        while shared.num_threads > 0 {
+        while shared.num_threads + shared.num_exiting > 0 {
             match deadline {
                 None => shared = inner.exited.wait(shared),
                 Some(deadline) => {
@@ -154,7 +159,7 @@ impl BlockingPool {
             }
         }
         let threads: Vec<_> = shared.threads.drain().map(|(_, t)| t).collect();
-        let all_exited = shared.num_threads == 0;
+        let all_exited = shared.num_threads + shared.num_exiting == 0;
         drop(shared);
         if all_exited {
             for thread in threads {
@@ -335,18 +340,31 @@ impl Spawner {
                 }
             }
         }
-        // The stop hook runs before the thread stops counting, so a
-        // shutdown that waits for the threads waits for the hooks too.
-        if inner.config.hooks.stop.is_some() {
-            drop(shared);
-            inner.config.hooks.thread_stopping();
-            shared = inner.shared.lock();
-        }
+        // This thread takes no more work: it stops counting as a thread
+        // now, under the lock with which it found the queue empty. The
+        // stop hook runs with the lock released; had the thread still
+        // counted in `num_threads` meanwhile, a spawn at the cap would
+        // have queued its task for "the next thread that frees up" (this
+        // one, which never looks at the queue again) and started none: with
+        // no other thread, the task was never run (nor cancelled) and its
+        // `JoinHandle` waited forever. So a spawn during the hook starts a
+        // new thread instead (the pool then briefly has one more thread
+        // than its cap, this one running nothing but its hook).
         shared.num_threads -= 1;
         inner
             .num_threads
             .store(shared.num_threads, Ordering::Relaxed);
-        if shared.num_threads == 0 {
+        // The stop hook still runs before the thread is counted as gone
+        // (`num_exiting`), so a shutdown that waits for the threads waits
+        // for the hooks too.
+        if inner.config.hooks.stop.is_some() {
+            shared.num_exiting += 1;
+            drop(shared);
+            inner.config.hooks.thread_stopping();
+            shared = inner.shared.lock();
+            shared.num_exiting -= 1;
+        }
+        if shared.num_threads == 0 && shared.num_exiting == 0 {
             inner.exited.notify_all();
         }
     }
@@ -389,5 +407,55 @@ impl<F: FnOnce() -> R, R> std::future::Future for BlockingTask<F> {
             .expect("blocking task polled after it completed");
         // A blocking closure is not subject to the cooperative budget.
         std::task::Poll::Ready(task::coop::with_unconstrained(func))
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::Builder;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex, mpsc};
+    use std::time::Duration;
+
+    /// The pool's only thread times out on its keep-alive and runs its stop
+    /// hook (with the pool's lock released); a `spawn_blocking` lands right
+    /// then. The task must still run: the exiting thread must not be
+    /// counted as one that will take it (at the cap, the spawn queues its
+    /// task for "the next thread that frees up" instead of starting one).
+    #[test]
+    fn a_task_spawned_while_the_last_thread_runs_its_stop_hook_still_runs() {
+        let (stopping_tx, stopping_rx) = mpsc::channel::<()>();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let go_rx = Mutex::new(go_rx);
+        let first = AtomicBool::new(false);
+        let rt = Builder::current_thread()
+            .max_blocking_threads(1)
+            .thread_keep_alive(Duration::from_millis(10))
+            .on_thread_stop(move || {
+                // Only the first exit (the keep-alive one) holds the hook.
+                if !first.swap(true, Ordering::SeqCst) {
+                    stopping_tx.send(()).unwrap();
+                    let _ = go_rx.lock().unwrap().recv_timeout(Duration::from_secs(10));
+                }
+            })
+            .build()
+            .unwrap();
+        rt.block_on(rt.spawn_blocking(|| ())).unwrap();
+        // The thread is idle, times out, and is now in its stop hook.
+        stopping_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the blocking thread exits after its keep-alive");
+        let ran = Arc::new(AtomicBool::new(false));
+        let task = {
+            let ran = ran.clone();
+            rt.spawn_blocking(move || ran.store(true, Ordering::SeqCst))
+        };
+        go_tx.send(()).unwrap();
+        let out = rt.block_on(crate::time::timeout(Duration::from_secs(5), task));
+        assert!(
+            matches!(out, Ok(Ok(()))),
+            "the task spawned during the stop hook never ran: {out:?}"
+        );
+        assert!(ran.load(Ordering::SeqCst));
     }
 }

@@ -34,6 +34,9 @@ pub(crate) struct Clock {
     /// While positive, auto-advance waits: `spawn_blocking` work is running
     /// and may still wake a task (see `time::pause`).
     inhibit: AtomicUsize,
+    /// Set by each release of an inhibition, consumed by the driver's
+    /// owner: see [`Clock::take_released`].
+    released: AtomicBool,
 }
 
 impl Clock {
@@ -44,6 +47,7 @@ impl Clock {
             paused: AtomicBool::new(false),
             frozen: AtomicU64::new(0),
             inhibit: AtomicUsize::new(0),
+            released: AtomicBool::new(false),
         }
     }
 
@@ -125,7 +129,23 @@ impl Clock {
 
     /// True when the count dropped to zero.
     pub(crate) fn allow_auto_advance(&self) -> bool {
+        // Before the decrement, so that whoever reads the count it leaves
+        // also reads this (see `take_released`).
+        self.released.store(true, Ordering::Release);
         self.inhibit.fetch_sub(1, Ordering::AcqRel) == 1
+    }
+
+    /// True (once) if an inhibition was released since the last call.
+    ///
+    /// The work an inhibition stands for wakes its task *before* it
+    /// releases. A scheduler that looked for work, found none, and only
+    /// then reaches `park_timeout` may read the count the release left
+    /// (zero) without having seen the task it woke: auto-advancing then
+    /// moves the clock past that task's timeouts before it runs. Call
+    /// after `can_auto_advance` said yes: reading the count the release
+    /// left synchronizes with it, so this reads its flag.
+    pub(crate) fn take_released(&self) -> bool {
+        self.released.swap(false, Ordering::AcqRel)
     }
 
     pub(crate) fn can_auto_advance(&self) -> bool {

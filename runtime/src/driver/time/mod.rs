@@ -316,6 +316,14 @@ impl Handle {
             && let Some(next) = next
         {
             shared.sleeping_until = NOT_SLEEPING;
+            if self.clock.take_released() {
+                // Blocking work finished since the last park and may have
+                // woken a task the scheduler had not seen when it decided
+                // to sleep (it looked before the release): poll instead,
+                // so the scheduler looks again before the clock can move.
+                // The next park, with nothing new released, advances.
+                return Park::Timeout(Some(Duration::ZERO));
+            }
             return Park::AutoAdvance(next);
         }
         let until_timer = next.map(|next| Duration::from_nanos(next.saturating_sub(now)));

@@ -187,3 +187,85 @@ fn loom_shutdown_races_with_the_core_coming_back() {
         drop(join);
     });
 }
+
+/// A task spawned from a foreign thread while the runtime shuts down (the
+/// core is home): `bind` may find the list open, then `shutdown` cancel the
+/// task and release the remote queue, and only then the spawner push its
+/// `Notified`. Over every interleaving the remote queue ends empty: a
+/// reference left there is never dropped, and since the task's cell holds
+/// the runtime's `Handle`, which holds the queue, the cell, the handle and
+/// the driver's descriptors leak (a reference cycle).
+///
+/// Broken variant that fails: `schedule_task` pushing without looking at
+/// `remote_closed` (the code before this model).
+#[test]
+fn loom_remote_spawn_races_with_shutdown() {
+    crate::loom::model(|| {
+        let (handle, _pool) = runtime();
+        let spawner = {
+            let handle = handle.clone();
+            thread::spawn(move || handle.spawn(async {}, TaskMeta::here()))
+        };
+        handle.shutdown();
+        let join = spawner.join().unwrap();
+        assert!(
+            handle.shared.remote.lock().is_empty(),
+            "a Notified was left in the remote queue after shutdown"
+        );
+        assert_eq!(handle.common.num_alive_tasks(), 0);
+        drop(join);
+    });
+}
+
+/// The clock is paused and a blocking job (which holds back auto-advance
+/// with an `AutoAdvanceGuard`) wakes the loop's future, then releases its
+/// guard, while the loop goes to sleep with a timer an hour away in the
+/// wheel. The loop must see the woken future before the clock may move:
+/// the future reads the clock unmoved, whichever the interleaving.
+///
+/// Broken variant that fails: `time::Handle::park_timeout` auto-advancing
+/// on `inhibit == 0` alone (the code before this model): the loop looks
+/// for work, finds none, then the job wakes the future and releases its
+/// guard, and then the driver sees no inhibition and advances the clock an
+/// hour past the wake.
+#[test]
+fn loom_auto_advance_waits_for_a_task_a_blocking_job_woke() {
+    use crate::driver::OwnerRef;
+    use crate::driver::time::AutoAdvanceGuard;
+    crate::loom::model(|| {
+        let (handle, _pool) = runtime();
+        let time = &handle.common.driver.time;
+        assert!(time.pause());
+        let start = time.now_ns();
+        let owner: OwnerRef = handle.clone();
+        let guard = AutoAdvanceGuard::new(&handle.common.driver, || owner).expect("paused");
+        let gate = Arc::new(Gate::default());
+        let job = {
+            let gate = gate.clone();
+            thread::spawn(move || {
+                gate.open();
+                guard.release();
+            })
+        };
+        let mut wait = Box::pin(Gate::wait(&gate));
+        let mut timer = None;
+        let loop_handle = handle.clone();
+        let seen = run_loop(
+            &handle,
+            poll_fn(move |cx| {
+                let time = &loop_handle.common.driver.time;
+                if timer.is_none() {
+                    let far = start + Duration::from_secs(3600).as_nanos() as u64;
+                    timer = Some(time.register(far, cx.waker()).key);
+                }
+                std::task::ready!(wait.as_mut().poll(cx));
+                Poll::Ready(time.now_ns())
+            }),
+        );
+        job.join().unwrap();
+        assert_eq!(
+            seen, start,
+            "the clock moved on before the loop saw the future the blocking job woke"
+        );
+    });
+}

@@ -51,6 +51,9 @@ pub(crate) struct Handle {
 struct Shared {
     remote: Mutex<VecDeque<Notified<Arc<Handle>>>>,
     remote_len: AtomicUsize,
+    /// Set, under the `remote` lock, once shutdown released the remote
+    /// queue: a later push drops its task instead (see `schedule_task`).
+    remote_closed: AtomicBool,
     /// `block_on`'s own future was woken.
     woken: AtomicBool,
     /// The driving thread is blocked in the driver.
@@ -71,6 +74,7 @@ impl Handle {
             shared: Shared {
                 remote: Mutex::new(VecDeque::new()),
                 remote_len: AtomicUsize::new(0),
+                remote_closed: AtomicBool::new(false),
                 woken: AtomicBool::new(false),
                 parked: AtomicBool::new(false),
                 polls: crate::loom::AtomicU64::new(0),
@@ -190,6 +194,24 @@ impl Handle {
         });
         if let Some(task) = task {
             let mut remote = self.shared.remote.lock();
+            // A spawn or a wake from another thread decides to push while
+            // the runtime is open (`bind` found the task list open, or the
+            // task was idle) and pushes later: shutdown may cancel the task
+            // and release the queues in between. A reference pushed after
+            // that release was never dropped, and as the task's cell holds
+            // this `Handle`, which holds the queue, the cell, the handle and
+            // the driver (its descriptors) leaked in a cycle. The flag is
+            // set under this lock by `release_queues`, which runs once the
+            // runtime is closed; a task pushed after it is one shutdown
+            // cancels (or leaks, for `spawn_local` tasks shut down from
+            // another thread) through the owned list, so only this
+            // reference is ours to drop (model:
+            // `loom_remote_spawn_races_with_shutdown`).
+            if self.shared.remote_closed.load(Ordering::Relaxed) {
+                drop(remote);
+                drop(task);
+                return;
+            }
             remote.push_back(task);
             self.shared.remote_len.store(remote.len(), Ordering::SeqCst);
             drop(remote);
@@ -266,9 +288,15 @@ impl Handle {
 
     fn release_queues(&self, mut core: Box<Core>) -> Box<Core> {
         core.drain();
-        while let Some(task) = self.pop_remote() {
-            drop(task);
-        }
+        // Closed under the lock, so that no push lands after this drain
+        // (see `schedule_task`); the references are dropped unlocked.
+        let remote = {
+            let mut remote = self.shared.remote.lock();
+            self.shared.remote_closed.store(true, Ordering::Relaxed);
+            self.shared.remote_len.store(0, Ordering::Release);
+            std::mem::take(&mut *remote)
+        };
+        drop(remote);
         core.shutdown_driver(&self.common.driver);
         core
     }

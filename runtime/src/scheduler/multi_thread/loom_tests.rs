@@ -174,7 +174,8 @@ impl Latch {
 /// runtime down, which is what lets the worker return.
 ///
 /// Broken variants that fail: drop the `SeqCst` fence in
-/// `Handle::notify_parked_after_push` (the pusher may read the idle counters
+/// `Handle::push_remote_task` (the remote push's copy of the one in
+/// `notify_parked_after_push`; the pusher may read the idle counters
 /// from before the worker's decrement while the worker's look at the
 /// injector misses the push); drop the last searcher's re-check
 /// (`handle.notify_if_work_pending()` in `Core::transition_to_parked`).
@@ -332,5 +333,39 @@ fn loom_lifo_replace_and_take_race_with_a_thief() {
             assert_eq!(tally.drops(), 1, "each future was dropped once");
         }
         assert_eq!(handle.common.num_alive_tasks(), 0);
+    });
+}
+
+/// A task spawned from a foreign thread while the runtime finalizes its
+/// shutdown (the workers are gone, their cores back): `bind` may find the
+/// list open, then `finalize_shutdown` cancel the task and drain the
+/// injector, and only then the spawner push its `Notified`. Over every
+/// interleaving the injector ends empty: a reference left there is never
+/// dropped, and since the task's cell holds the runtime's `Handle`, which
+/// holds the injector, the cell, the handle and the driver's descriptors
+/// leak (a reference cycle).
+///
+/// Broken variant that fails: `schedule_task` not looking at
+/// `inject_closed` after its push (the code before this model).
+#[test]
+fn loom_remote_spawn_races_with_finalize_shutdown() {
+    crate::loom::model(|| {
+        let (handle, cores, _pool) = runtime(1);
+        for core in cores {
+            handle.return_core(core);
+        }
+        handle.begin_shutdown();
+        let spawner = {
+            let handle = handle.clone();
+            thread::spawn(move || handle.spawn(async {}, TaskMeta::here()))
+        };
+        handle.finalize_shutdown();
+        let join = spawner.join().unwrap();
+        assert!(
+            handle.shared.inject.is_empty(),
+            "a Notified was left in the injector after shutdown"
+        );
+        assert_eq!(handle.common.num_alive_tasks(), 0);
+        drop(join);
     });
 }

@@ -54,7 +54,7 @@ use self::park::{Parker, Unparker};
 use self::worker::Core;
 use crate::blocking;
 use crate::driver::{self, Driver};
-use crate::loom::{Mutex, Ordering, fence};
+use crate::loom::{AtomicBool, Mutex, Ordering, fence};
 use crate::scheduler::slow_poll::DebugMode;
 use crate::scheduler::thread_hooks::ThreadHooks;
 use crate::scheduler::{Common, Config};
@@ -76,6 +76,9 @@ pub(crate) struct Handle {
 struct Shared {
     remotes: Box<[CachePadded<Remote>]>,
     inject: Injector<Notified<Arc<Handle>>>,
+    /// Set by `finalize_shutdown` before its last drain of `inject`; see
+    /// `push_remote_task`.
+    inject_closed: AtomicBool,
     idle: Idle,
     /// Cores of workers that have exited, for `finalize_shutdown`.
     cores: Mutex<ReturnedCores>,
@@ -207,6 +210,7 @@ impl Handle {
             shared: Shared {
                 remotes: remotes.into_boxed_slice(),
                 inject: Injector::new(),
+                inject_closed: AtomicBool::new(false),
                 idle: Idle::new(workers),
                 cores: Mutex::new(ReturnedCores {
                     cores: Vec::with_capacity(workers),
@@ -263,9 +267,11 @@ impl Handle {
         for mut core in cores {
             core.drain(self);
         }
-        while let Some(task) = self.next_remote_task() {
-            drop(task);
-        }
+        // From now on a push to the injector drains it itself (see
+        // `push_remote_task`); the fence pairs with the pusher's.
+        self.shared.inject_closed.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        self.drain_injector();
         self.shared
             .park
             .with_driver(|driver| driver.shutdown(&self.common.driver));
@@ -278,6 +284,9 @@ impl Handle {
         if returned.finalized {
             drop(returned);
             core.drain(self);
+            // A stuck worker's queue may have overflowed into the injector
+            // after `finalize_shutdown` drained it.
+            self.drain_injector();
         } else {
             returned.cores.push(core);
         }
@@ -332,8 +341,37 @@ impl Handle {
         }
     }
 
-    fn push_remote_task(&self, task: Notified<Arc<Handle>>) {
+    /// Drops every task reference left in the injector (shutdown).
+    fn drain_injector(&self) {
+        while let Some(task) = self.next_remote_task() {
+            drop(task);
+        }
+    }
+
+    /// Pushes a task from outside the workers and wakes one if need be.
+    ///
+    /// A spawn or a wake from a foreign thread decides to push while the
+    /// runtime is open (`bind` found the task list open, or the task was
+    /// idle), and pushes later: `finalize_shutdown` may cancel the task and
+    /// drain the injector in between. The reference pushed after that drain
+    /// was never dropped, and as the task's cell holds this `Handle`, which
+    /// holds the injector, the cell, the handle and the driver (its
+    /// descriptors) leaked in a cycle. So after the push, a fence, then a
+    /// look at `inject_closed`: `finalize_shutdown` sets it, fences, then
+    /// drains (a store-buffering handshake): either that drain sees the
+    /// push or the pusher sees the flag and drains itself. (Everything in
+    /// the injector by then belongs to a task shutdown already completed:
+    /// dropping it only drops a reference.) The fence is the one
+    /// `notify_parked_after_push` needs anyway. Model:
+    /// `loom_remote_spawn_races_with_finalize_shutdown`.
+    pub(super) fn push_remote_task(&self, task: Notified<Arc<Handle>>) {
         self.shared.inject.push(task);
+        fence(Ordering::SeqCst);
+        if self.shared.inject_closed.load(Ordering::SeqCst) {
+            self.drain_injector();
+            return;
+        }
+        self.notify_parked();
     }
 
     pub(crate) fn num_workers(&self) -> usize {

@@ -443,8 +443,9 @@ impl Handle {
             _ => Some(task),
         });
         if let Some(task) = task {
+            // Pushes, fences and wakes a worker (or drains the injector
+            // after shutdown).
             self.push_remote_task(task);
-            self.notify_parked_after_push();
         }
     }
 }
