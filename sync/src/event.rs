@@ -228,7 +228,10 @@ mod tests {
             assert!(poll(w.as_mut(), &waker).is_pending());
         }
         let set = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event.set()));
-        assert!(set.is_err(), "the waker's panic reaches the caller of `set`");
+        assert!(
+            set.is_err(),
+            "the waker's panic reaches the caller of `set`"
+        );
         assert_eq!(panics.count(), 1);
         assert_eq!(counter.count(), 70);
         assert!(poll(first.as_mut(), &waker).is_ready());

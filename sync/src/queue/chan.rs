@@ -32,7 +32,7 @@ use core::task::{Context, Poll, Waker};
 use super::buffer::Buffer;
 use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
 use crate::loom::{Mutex, MutexGuard};
-use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
+use crate::waiters::{Cancelled, DeferredPanic, WaitNode, WaiterList, complete_before};
 
 /// Completion code: an item (for a getter) or a slot (for a putter) was
 /// reserved for this waiter.
@@ -175,34 +175,46 @@ impl<B: Buffer> Chan<B> {
         } else {
             None
         };
+        // Three lines are woken in turn, each by a `complete_before` that
+        // resumes a waker's panic once its own line is done. Such a panic
+        // (user code) must not skip the lines after it, whose waiters no
+        // later put or get would wake: it is held until all three are done.
+        let mut panic = DeferredPanic::new();
         if st.unfinished == 0 {
             let limit = st.joiners.next_ticket();
-            complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
+            panic.catch(|| {
+                complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX)
+            });
             st = self.state.lock();
         }
         // No getter or putter links itself after the flag is set, so these
         // lists only shrink: wake everybody in them.
         let limit = st.getters.next_ticket();
-        complete_before(
-            &self.state,
-            st,
-            |s| &mut s.getters,
-            limit,
-            SHUT_DOWN,
-            usize::MAX,
-        );
+        panic.catch(|| {
+            complete_before(
+                &self.state,
+                st,
+                |s| &mut s.getters,
+                limit,
+                SHUT_DOWN,
+                usize::MAX,
+            )
+        });
         let st = self.state.lock();
         let limit = st.putters.next_ticket();
-        complete_before(
-            &self.state,
-            st,
-            |s| &mut s.putters,
-            limit,
-            SHUT_DOWN,
-            usize::MAX,
-        );
+        panic.catch(|| {
+            complete_before(
+                &self.state,
+                st,
+                |s| &mut s.putters,
+                limit,
+                SHUT_DOWN,
+                usize::MAX,
+            )
+        });
         // The items go outside the lock: their `Drop` may do anything.
         drop(dropped);
+        panic.resume();
     }
 
     /// Room for one more item that nobody has a claim on.
@@ -390,7 +402,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use crate::test_util::{Counter, poll};
+    use crate::test_util::{Counter, PanicsOnWake, poll};
     use crate::{PriorityQueue, Queue, QueueShutDown};
     use std::task::Poll;
 
@@ -434,6 +446,29 @@ mod tests {
         for g in &mut getters {
             assert_eq!(poll(g.as_mut(), &waker), Poll::Ready(Err(QueueShutDown)));
         }
+        assert!(poll(join.as_mut(), &waker).is_ready());
+    }
+
+    /// A joiner's waker that panics during `shutdown` does not cost the
+    /// putters (or getters) their wake-up: nothing else would wake them, as
+    /// nobody is served by a shut-down queue.
+    #[test]
+    fn shutdown_wakes_putters_when_a_joiner_waker_panics() {
+        let queue = Queue::new(1);
+        queue.put_nowait(1).unwrap();
+        let (counter, waker) = Counter::new();
+        let (panics, panicking) = PanicsOnWake::new();
+        let mut join = Box::pin(queue.join());
+        assert!(poll(join.as_mut(), &panicking).is_pending());
+        let mut put = Box::pin(queue.put(2));
+        assert!(poll(put.as_mut(), &waker).is_pending());
+        let shut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            queue.shutdown(true);
+        }));
+        assert!(shut.is_err(), "the waker's panic reaches the caller");
+        assert_eq!(panics.count(), 1);
+        assert_eq!(counter.count(), 1);
+        assert!(matches!(poll(put.as_mut(), &waker), Poll::Ready(Err(_))));
         assert!(poll(join.as_mut(), &waker).is_ready());
     }
 
