@@ -50,3 +50,17 @@ impl Wake for PanicsOnWake {
         panic!("waker panicked");
     }
 }
+
+/// A waker whose `clone` panics (a foreign executor's waker may); waking or
+/// dropping it does nothing.
+pub(crate) fn clone_panics_waker() -> Waker {
+    fn clone(_: *const ()) -> std::task::RawWaker {
+        panic!("waker clone panicked")
+    }
+    fn noop(_: *const ()) {}
+    static VTABLE: std::task::RawWakerVTable =
+        std::task::RawWakerVTable::new(clone, noop, noop, noop);
+    // SAFETY: the vtable's functions ignore the (null) data pointer, so
+    // every call is sound from any thread.
+    unsafe { Waker::from_raw(std::task::RawWaker::new(std::ptr::null(), &VTABLE)) }
+}
