@@ -339,8 +339,19 @@ impl Core {
         if taken == needed {
             return Poll::Ready(());
         }
-        // SAFETY: as above: `self.waiting` is the node's one list.
-        unsafe { node.push(&mut waiting, needed - taken, cx.waker()) };
+        // `push` clones the waker: user code, which may panic. The `taken`
+        // permits are then in no node (this future is not queued, so its
+        // drop gives nothing back): return them, or they are lost for good.
+        let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: as above: `self.waiting` is the node's one list.
+            unsafe { node.push(&mut waiting, needed - taken, cx.waker()) };
+        }));
+        if let Err(panic) = pushed {
+            // Hands them to the waiters, or counts them and clears the
+            // `QUEUED` we may have set if nobody waits.
+            self.assign(waiting, taken);
+            std::panic::resume_unwind(panic);
+        }
         Poll::Pending
     }
 
@@ -437,6 +448,22 @@ mod tests {
         }
         drop(permits);
         assert_eq!(sem.available_permits(), 43);
+    }
+
+    /// An acquire that takes the permits available and then fails to queue
+    /// because its waker's `clone` panics gives those permits back.
+    #[test]
+    fn acquire_gives_back_what_it_took_when_the_waker_clone_panics() {
+        let sem = Semaphore::new(1);
+        let waker = crate::test_util::clone_panics_waker();
+        let mut big = Box::pin(sem.acquire_many(2));
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = poll(big.as_mut(), &waker);
+        }));
+        assert!(polled.is_err(), "the clone's panic reaches the poller");
+        drop(big);
+        assert_eq!(sem.available_permits(), 1);
+        assert!(sem.try_acquire().is_some());
     }
 
     #[test]
