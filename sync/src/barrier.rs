@@ -227,8 +227,7 @@ impl Future for BarrierWait<'_> {
             Poll::Ready(None) => {}
         }
         let mut state = barrier.state.lock();
-        state.arrived += 1;
-        if state.arrived == barrier.parties {
+        if state.arrived + 1 == barrier.parties {
             // The leader: start the next round and release this one.
             state.arrived = 0;
             state.generation = (state.generation + 1) & MAX_PAYLOAD;
@@ -246,6 +245,11 @@ impl Future for BarrierWait<'_> {
         let generation = state.generation;
         // SAFETY: as above.
         unsafe { this.node.push(&mut state.waiters, generation, cx.waker()) };
+        // Counted only once queued: `push` clones the waker (user code),
+        // and an arrival counted before a panicking clone would stay
+        // counted with nobody to withdraw it (the node is not queued, so
+        // our drop does nothing), releasing the round one party short.
+        state.arrived += 1;
         Poll::Pending
     }
 }
@@ -282,6 +286,26 @@ mod tests {
         assert!(matches!(poll(a.as_mut(), &waker), Poll::Ready(r) if !r.is_leader()));
         drop(c); // released, not polled
         assert_eq!(barrier.n_waiting(), 0);
+    }
+
+    /// An arrival whose waker's `clone` panics (so it never queues) is not
+    /// counted: the next round still needs all its parties.
+    #[test]
+    fn arrival_is_not_counted_when_the_waker_clone_panics() {
+        let barrier = Barrier::new(2);
+        let bad = crate::test_util::clone_panics_waker();
+        let mut a = Box::pin(barrier.wait());
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = poll(a.as_mut(), &bad);
+        }));
+        assert!(polled.is_err(), "the clone's panic reaches the poller");
+        drop(a);
+        assert_eq!(barrier.n_waiting(), 0);
+        let (_, waker) = Counter::new();
+        let mut b = Box::pin(barrier.wait());
+        assert!(poll(b.as_mut(), &waker).is_pending());
+        assert!(poll(std::pin::pin!(barrier.wait()), &waker).is_ready());
+        assert!(poll(b.as_mut(), &waker).is_ready());
     }
 
     #[test]

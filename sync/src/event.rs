@@ -211,7 +211,34 @@ impl fmt::Debug for EventWait<'_> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::test_util::{Counter, poll};
+    use crate::test_util::{Counter, PanicsOnWake, poll};
+
+    /// A waker that panics in the first batch of a `set` does not cost the
+    /// waiters of later batches their wake-up (the event stays set, so no
+    /// later `set` would wake them).
+    #[test]
+    fn set_wakes_every_batch_when_a_waker_panics() {
+        let event = Event::new();
+        let (counter, waker) = Counter::new();
+        let (panics, panicking) = PanicsOnWake::new();
+        let mut first = Box::pin(event.wait());
+        assert!(poll(first.as_mut(), &panicking).is_pending());
+        let mut waits: Vec<_> = (0..70).map(|_| Box::pin(event.wait())).collect();
+        for w in &mut waits {
+            assert!(poll(w.as_mut(), &waker).is_pending());
+        }
+        let set = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event.set()));
+        assert!(
+            set.is_err(),
+            "the waker's panic reaches the caller of `set`"
+        );
+        assert_eq!(panics.count(), 1);
+        assert_eq!(counter.count(), 70);
+        assert!(poll(first.as_mut(), &waker).is_ready());
+        for w in &mut waits {
+            assert!(poll(w.as_mut(), &waker).is_ready());
+        }
+    }
 
     #[test]
     fn set_wakes_all_in_batches_and_cancellation() {

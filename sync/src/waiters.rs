@@ -82,7 +82,7 @@ use core::task::{Poll, Waker};
 
 use pin_project_lite::pin_project;
 
-pub(crate) use self::wake::{WakeList, complete_before};
+pub(crate) use self::wake::{DeferredPanic, WakeList, complete_before};
 use crate::loom::{AtomicUsize, Mutex, MutexGuard, Ordering, UnsafeCell};
 
 /// Bit 0 of [`Waiter::state`]: the node is linked in a list.

@@ -62,7 +62,18 @@ impl AcceptBackoff {
         let waiters = std::mem::take(&mut state.waiters);
         drop(state);
         for waker in waiters {
-            waker.wake();
+            // Another task's waker (a foreign executor's may panic): its
+            // panic must neither cost the waiters after it their wake-up
+            // (nothing else wakes them: the pause is over) nor fail this
+            // task's accept. Contained, as in the reactor's dispatch.
+            if let Err(payload) =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()))
+                && let Err(again) =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
+            {
+                // The payload's own drop panicked: leak it.
+                std::mem::forget(again);
+            }
         }
         Poll::Ready(())
     }
@@ -99,5 +110,70 @@ impl std::fmt::Debug for AcceptBackoff {
             .field("paused", &state.pause.is_some())
             .field("next", &state.next)
             .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::Wake;
+
+    struct Count(AtomicUsize);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    struct Panics;
+    impl Wake for Panics {
+        fn wake(self: Arc<Self>) {
+            panic!("deliberate: an accept waiter's waker that panics (backoff test)");
+        }
+    }
+
+    /// The pause ends with two tasks waiting in `accept`, the first with a
+    /// waker that panics (a foreign executor's): the second is still woken
+    /// (nothing else would wake it), and the panic does not hit the task
+    /// that saw the pause end.
+    #[test]
+    fn a_waiter_whose_waker_panics_costs_the_others_nothing() {
+        let rt = crate::Builder::current_thread()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let backoff = AcceptBackoff::default();
+            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            let bad = Waker::from(Arc::new(Panics));
+            let count = Arc::new(Count(AtomicUsize::new(0)));
+            let good = Waker::from(count.clone());
+            assert!(
+                backoff
+                    .poll_ready(&mut Context::from_waker(&bad))
+                    .is_pending()
+            );
+            assert!(
+                backoff
+                    .poll_ready(&mut Context::from_waker(&good))
+                    .is_pending()
+            );
+            crate::time::sleep(FIRST * 2).await;
+            let before = count.0.load(Ordering::SeqCst);
+            let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                backoff.poll_ready(&mut Context::from_waker(Waker::noop()))
+            }));
+            assert!(
+                matches!(ended, Ok(Poll::Ready(()))),
+                "the waker's panic reached the poller"
+            );
+            assert_eq!(
+                count.0.load(Ordering::SeqCst),
+                before + 1,
+                "the other waiter was not woken"
+            );
+        });
     }
 }

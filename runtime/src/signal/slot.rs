@@ -55,7 +55,20 @@ impl Slot {
             self.generation.fetch_add(1, Ordering::SeqCst);
             let wakers: Vec<Waker> = self.waiters.lock().values().cloned().collect();
             for waker in wakers {
-                waker.wake();
+                // A receiver polled by another executor has that executor's
+                // waker, which may panic. Unwinding from here would cost the
+                // receivers after it (and the signals after this one in the
+                // registry's broadcast) their wake-up, and fail the task
+                // that happened to drain the pipe. Contained instead, as in
+                // the reactor's dispatch: the panic hook has reported it.
+                if let Err(payload) =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()))
+                    && let Err(again) =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
+                {
+                    // The payload's own drop panicked: leak it.
+                    std::mem::forget(again);
+                }
             }
         }
     }

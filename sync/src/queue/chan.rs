@@ -32,7 +32,7 @@ use core::task::{Context, Poll, Waker};
 use super::buffer::Buffer;
 use crate::error::{PutError, QueueShutDown, TryGetError, TryPutError};
 use crate::loom::{Mutex, MutexGuard};
-use crate::waiters::{Cancelled, WaitNode, WaiterList, complete_before};
+use crate::waiters::{Cancelled, DeferredPanic, WaitNode, WaiterList, complete_before};
 
 /// Completion code: an item (for a getter) or a slot (for a putter) was
 /// reserved for this waiter.
@@ -92,6 +92,14 @@ fn wake(waker: Option<Waker>) {
     }
 }
 
+/// Wakes what a push or pop handed over, with the lock dropped, then
+/// resumes the buffer's panic if it had one (see [`Chan::push`]).
+#[inline]
+fn finish(waker: Option<Waker>, panic: DeferredPanic) {
+    wake(waker);
+    panic.resume();
+}
+
 impl<B: Buffer> Chan<B> {
     pub(crate) fn new(maxsize: usize) -> Self {
         Self {
@@ -125,19 +133,19 @@ impl<B: Buffer> Chan<B> {
         if !self.has_free_slot(&st) {
             return Err(TryPutError::full(item));
         }
-        let waker = Self::push(&mut st, item);
+        let (waker, panic) = Self::push(&mut st, item);
         drop(st);
-        wake(waker);
+        finish(waker, panic);
         Ok(())
     }
 
     pub(crate) fn get_nowait(&self) -> Result<B::Item, TryGetError> {
         let mut st = self.state.lock();
         if st.buf.len() > st.reserved_items {
-            let (item, waker) = self.pop(&mut st);
+            let (item, waker, panic) = self.pop(&mut st);
             drop(st);
-            wake(waker);
-            Ok(item)
+            finish(waker, panic);
+            Ok(item.expect("a pop without an item panicked, resumed above"))
         } else if st.shut_down {
             Err(TryGetError::SHUT_DOWN)
         } else {
@@ -175,34 +183,46 @@ impl<B: Buffer> Chan<B> {
         } else {
             None
         };
+        // Three lines are woken in turn, each by a `complete_before` that
+        // resumes a waker's panic once its own line is done. Such a panic
+        // (user code) must not skip the lines after it, whose waiters no
+        // later put or get would wake: it is held until all three are done.
+        let mut panic = DeferredPanic::new();
         if st.unfinished == 0 {
             let limit = st.joiners.next_ticket();
-            complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX);
+            panic.catch(|| {
+                complete_before(&self.state, st, |s| &mut s.joiners, limit, 0, usize::MAX)
+            });
             st = self.state.lock();
         }
         // No getter or putter links itself after the flag is set, so these
         // lists only shrink: wake everybody in them.
         let limit = st.getters.next_ticket();
-        complete_before(
-            &self.state,
-            st,
-            |s| &mut s.getters,
-            limit,
-            SHUT_DOWN,
-            usize::MAX,
-        );
+        panic.catch(|| {
+            complete_before(
+                &self.state,
+                st,
+                |s| &mut s.getters,
+                limit,
+                SHUT_DOWN,
+                usize::MAX,
+            )
+        });
         let st = self.state.lock();
         let limit = st.putters.next_ticket();
-        complete_before(
-            &self.state,
-            st,
-            |s| &mut s.putters,
-            limit,
-            SHUT_DOWN,
-            usize::MAX,
-        );
+        panic.catch(|| {
+            complete_before(
+                &self.state,
+                st,
+                |s| &mut s.putters,
+                limit,
+                SHUT_DOWN,
+                usize::MAX,
+            )
+        });
         // The items go outside the lock: their `Drop` may do anything.
         drop(dropped);
+        panic.resume();
     }
 
     /// Room for one more item that nobody has a claim on.
@@ -211,26 +231,44 @@ impl<B: Buffer> Chan<B> {
             && (self.maxsize == 0 || st.buf.len() + st.reserved_slots < self.maxsize)
     }
 
-    /// Adds an item; returns the head getter's waker if it gets the item.
-    fn push(st: &mut State<B>, item: B::Item) -> Option<Waker> {
-        st.buf.push(item);
-        st.unfinished += 1;
-        if st.buf.len() > st.reserved_items {
-            let waker = st.getters.pop_front(GRANTED)?;
-            st.reserved_items += 1;
-            Some(waker)
+    /// Adds an item; returns the head getter's waker if it gets the item,
+    /// and the buffer's panic, for [`finish`] once the lock is dropped.
+    ///
+    /// A `PriorityQueue`'s buffer runs the items' `Ord` (user code), which
+    /// may panic in the middle of the heap's sift. The heap keeps the item
+    /// (or not: we go by its length), and the bookkeeping must still follow
+    /// it: an item not counted would let `join` return early (and make its
+    /// `task_done` panic), and a getter waiting while it sits in the buffer
+    /// would never be handed it. So the panic is held until after that.
+    fn push(st: &mut State<B>, item: B::Item) -> (Option<Waker>, DeferredPanic) {
+        let mut panic = DeferredPanic::new();
+        let before = st.buf.len();
+        panic.catch(|| st.buf.push(item));
+        st.unfinished += st.buf.len() - before;
+        let waker = if st.buf.len() > st.reserved_items {
+            st.getters
+                .pop_front(GRANTED)
+                .inspect(|_| st.reserved_items += 1)
         } else {
             None
-        }
+        };
+        (waker, panic)
     }
 
     /// Takes an item (the caller checked there is one for it); returns the
-    /// head putter's waker if it gets the slot.
-    fn pop(&self, st: &mut State<B>) -> (B::Item, Option<Waker>) {
-        let item = st
-            .buf
-            .pop()
-            .expect("the caller checked the queue has an item");
+    /// head putter's waker if it gets the slot, and the buffer's panic, for
+    /// [`finish`] once the lock is dropped.
+    ///
+    /// As in [`Self::push`], a `PriorityQueue`'s `Ord` may panic in the
+    /// heap's sift; the item is then lost (the heap drops it) and we return
+    /// none, but the slot it freed must still go to a waiting putter.
+    fn pop(&self, st: &mut State<B>) -> (Option<B::Item>, Option<Waker>, DeferredPanic) {
+        let mut panic = DeferredPanic::new();
+        let item = panic.catch(|| {
+            st.buf
+                .pop()
+                .expect("the caller checked the queue has an item")
+        });
         let waker = if self.maxsize != 0 && st.buf.len() + st.reserved_slots < self.maxsize {
             st.putters
                 .pop_front(GRANTED)
@@ -238,7 +276,7 @@ impl<B: Buffer> Chan<B> {
         } else {
             None
         };
-        (item, waker)
+        (item, waker, panic)
     }
 
     /// Takes a dropped future's node out of `list`, and returns the locked
@@ -288,10 +326,12 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             unsafe { node.push(&mut st.getters, 0, cx.waker()) };
             return Poll::Pending;
         }
-        let (item, waker) = self.pop(&mut st);
+        let (item, waker, panic) = self.pop(&mut st);
         drop(st);
-        wake(waker);
-        Poll::Ready(Ok(item))
+        finish(waker, panic);
+        Poll::Ready(Ok(
+            item.expect("a pop without an item panicked, resumed above")
+        ))
     }
 
     fn cancel_get(&self, node: Pin<&mut WaitNode>) {
@@ -339,9 +379,9 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
             unsafe { node.push(&mut st.putters, 0, cx.waker()) };
             return Poll::Pending;
         }
-        let waker = Self::push(&mut st, take(item));
+        let (waker, panic) = Self::push(&mut st, take(item));
         drop(st);
-        wake(waker);
+        finish(waker, panic);
         Poll::Ready(Ok(()))
     }
 
@@ -390,8 +430,10 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use crate::test_util::{Counter, poll};
+    use crate::test_util::{Counter, PanicsOnWake, poll};
     use crate::{PriorityQueue, Queue, QueueShutDown};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::Ordering::SeqCst;
     use std::task::Poll;
 
     #[test]
@@ -435,6 +477,110 @@ mod tests {
             assert_eq!(poll(g.as_mut(), &waker), Poll::Ready(Err(QueueShutDown)));
         }
         assert!(poll(join.as_mut(), &waker).is_ready());
+    }
+
+    /// A joiner's waker that panics during `shutdown` does not cost the
+    /// putters (or getters) their wake-up: nothing else would wake them, as
+    /// nobody is served by a shut-down queue.
+    #[test]
+    fn shutdown_wakes_putters_when_a_joiner_waker_panics() {
+        let queue = Queue::new(1);
+        queue.put_nowait(1).unwrap();
+        let (counter, waker) = Counter::new();
+        let (panics, panicking) = PanicsOnWake::new();
+        let mut join = Box::pin(queue.join());
+        assert!(poll(join.as_mut(), &panicking).is_pending());
+        let mut put = Box::pin(queue.put(2));
+        assert!(poll(put.as_mut(), &waker).is_pending());
+        let shut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            queue.shutdown(true);
+        }));
+        assert!(shut.is_err(), "the waker's panic reaches the caller");
+        assert_eq!(panics.count(), 1);
+        assert_eq!(counter.count(), 1);
+        assert!(matches!(poll(put.as_mut(), &waker), Poll::Ready(Err(_))));
+        assert!(poll(join.as_mut(), &waker).is_ready());
+    }
+
+    /// An item whose `Ord` panics once `armed` is set (user code, run by
+    /// the heap under the queue's lock).
+    #[derive(Debug)]
+    struct Touchy(u32, &'static AtomicBool);
+
+    impl PartialEq for Touchy {
+        fn eq(&self, other: &Self) -> bool {
+            self.0 == other.0
+        }
+    }
+
+    impl Eq for Touchy {}
+
+    impl PartialOrd for Touchy {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+
+    impl Ord for Touchy {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            if self.1.swap(false, SeqCst) {
+                panic!("Ord panicked");
+            }
+            self.0.cmp(&other.0)
+        }
+    }
+
+    /// A put whose `Ord` panics in the heap's sift: the item stays in the
+    /// heap, so it is counted (for `join`) and handed to a waiting getter
+    /// as any other.
+    #[test]
+    fn put_whose_ord_panics_still_counts_and_hands_over_the_item() {
+        static ARMED: AtomicBool = AtomicBool::new(false);
+        let queue = PriorityQueue::new(0);
+        let (counter, waker) = Counter::new();
+        let mut g1 = Box::pin(queue.get());
+        assert!(poll(g1.as_mut(), &waker).is_pending());
+        queue.put_nowait(Touchy(1, &ARMED)).unwrap(); // reserved for g1
+        let mut g2 = Box::pin(queue.get());
+        assert!(poll(g2.as_mut(), &waker).is_pending());
+        ARMED.store(true, SeqCst);
+        let put = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = queue.put_nowait(Touchy(2, &ARMED));
+        }));
+        assert!(put.is_err(), "the Ord's panic reaches the caller");
+        assert_eq!(
+            counter.count(),
+            2,
+            "the second getter was not handed the item"
+        );
+        assert!(matches!(poll(g1.as_mut(), &waker), Poll::Ready(Ok(_))));
+        assert!(matches!(poll(g2.as_mut(), &waker), Poll::Ready(Ok(_))));
+        queue.task_done();
+        queue.task_done(); // panics without the fix: the item was not counted
+    }
+
+    /// A get whose `Ord` panics in the heap's sift (the popped item is lost,
+    /// dropped by the heap): the slot it freed still goes to a waiting
+    /// putter.
+    #[test]
+    fn get_whose_ord_panics_still_hands_the_slot_to_a_putter() {
+        static ARMED: AtomicBool = AtomicBool::new(false);
+        let queue = PriorityQueue::new(3);
+        for n in 0..3 {
+            queue.put_nowait(Touchy(n, &ARMED)).unwrap();
+        }
+        let (counter, waker) = Counter::new();
+        let mut put = Box::pin(queue.put(Touchy(9, &ARMED)));
+        assert!(poll(put.as_mut(), &waker).is_pending());
+        ARMED.store(true, SeqCst);
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = queue.get_nowait();
+        }));
+        assert!(got.is_err(), "the Ord's panic reaches the caller");
+        assert_eq!(queue.qsize(), 2);
+        assert_eq!(counter.count(), 1, "the putter was not handed the slot");
+        assert!(matches!(poll(put.as_mut(), &waker), Poll::Ready(Ok(()))));
+        assert_eq!(queue.qsize(), 3);
     }
 
     #[test]

@@ -32,7 +32,7 @@ use core::task::{Context, Poll};
 
 use crate::error::ReleaseError;
 use crate::loom::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
-use crate::waiters::{Cancelled, MAX_PAYLOAD, WaitNode, WaiterList, WakeList};
+use crate::waiters::{Cancelled, DeferredPanic, MAX_PAYLOAD, WaitNode, WaiterList, WakeList};
 
 /// `state` bit: the waiter list is not empty.
 const QUEUED: usize = 1;
@@ -230,6 +230,11 @@ impl Core {
     #[track_caller]
     fn assign<'a>(&'a self, mut waiting: MutexGuard<'a, WaiterList>, mut n: usize) {
         let mut wakers = WakeList::new();
+        // A waker that panics (user code) must not end the loop early: the
+        // permits not assigned yet would be lost (neither given to a waiter
+        // nor counted), and the waiters after its batch never woken. Its
+        // panic is resumed once everything is handed out.
+        let mut panic = DeferredPanic::new();
         loop {
             while n > 0 && wakers.can_push() {
                 let Some(needed) = waiting.front_payload() else {
@@ -250,7 +255,7 @@ impl Core {
             }
             // The batch is full and permits are left: wake it unlocked.
             drop(waiting);
-            wakers.wake_all();
+            wakers.wake_all_deferring(&mut panic);
             waiting = self.waiting.lock();
         }
         if waiting.is_empty() {
@@ -272,7 +277,8 @@ impl Core {
             }
         }
         drop(waiting);
-        wakers.wake_all();
+        wakers.wake_all_deferring(&mut panic);
+        panic.resume();
     }
 
     /// Polls an acquire of `needed` permits whose wait node is `node`.
@@ -333,8 +339,19 @@ impl Core {
         if taken == needed {
             return Poll::Ready(());
         }
-        // SAFETY: as above: `self.waiting` is the node's one list.
-        unsafe { node.push(&mut waiting, needed - taken, cx.waker()) };
+        // `push` clones the waker: user code, which may panic. The `taken`
+        // permits are then in no node (this future is not queued, so its
+        // drop gives nothing back): return them, or they are lost for good.
+        let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: as above: `self.waiting` is the node's one list.
+            unsafe { node.push(&mut waiting, needed - taken, cx.waker()) };
+        }));
+        if let Err(panic) = pushed {
+            // Hands them to the waiters, or counts them and clears the
+            // `QUEUED` we may have set if nobody waits.
+            self.assign(waiting, taken);
+            std::panic::resume_unwind(panic);
+        }
         Poll::Pending
     }
 
@@ -372,7 +389,7 @@ impl Core {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use crate::Semaphore;
-    use crate::test_util::{Counter, poll};
+    use crate::test_util::{Counter, PanicsOnWake, poll};
     use std::sync::Arc;
     use std::task::Poll;
 
@@ -401,6 +418,52 @@ mod tests {
         assert_eq!(sem.available_permits(), 0);
         drop(permits);
         assert_eq!(sem.available_permits(), 40);
+    }
+
+    /// A waker that panics in the first wake batch of a release does not
+    /// cost the permits meant for later batches: they still reach the
+    /// waiters behind it (or are counted as available).
+    #[test]
+    fn release_finishes_assigning_when_a_waker_panics() {
+        let sem = Semaphore::new(0);
+        let (counter, waker) = Counter::new();
+        let (panics, panicking) = PanicsOnWake::new();
+        let mut first = Box::pin(sem.acquire());
+        assert!(poll(first.as_mut(), &panicking).is_pending());
+        let mut rest: Vec<_> = (0..40).map(|_| Box::pin(sem.acquire())).collect();
+        for a in &mut rest {
+            assert!(poll(a.as_mut(), &waker).is_pending());
+        }
+        let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sem.add_permits(43)));
+        assert!(added.is_err(), "the waker's panic reaches the caller");
+        assert_eq!(panics.count(), 1);
+        assert_eq!(counter.count(), 40);
+        assert_eq!(sem.available_permits(), 2);
+        let mut permits = Vec::new();
+        for a in std::iter::once(&mut first).chain(&mut rest) {
+            match poll(a.as_mut(), &waker) {
+                Poll::Ready(p) => permits.push(p),
+                Poll::Pending => panic!("not served"),
+            }
+        }
+        drop(permits);
+        assert_eq!(sem.available_permits(), 43);
+    }
+
+    /// An acquire that takes the permits available and then fails to queue
+    /// because its waker's `clone` panics gives those permits back.
+    #[test]
+    fn acquire_gives_back_what_it_took_when_the_waker_clone_panics() {
+        let sem = Semaphore::new(1);
+        let waker = crate::test_util::clone_panics_waker();
+        let mut big = Box::pin(sem.acquire_many(2));
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = poll(big.as_mut(), &waker);
+        }));
+        assert!(polled.is_err(), "the clone's panic reaches the poller");
+        drop(big);
+        assert_eq!(sem.available_permits(), 1);
+        assert!(sem.try_acquire().is_some());
     }
 
     #[test]

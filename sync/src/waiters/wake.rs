@@ -9,6 +9,8 @@
 
 use core::mem::MaybeUninit;
 use core::task::Waker;
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use super::{Ticket, WaiterList};
 use crate::loom::{Mutex, MutexGuard};
@@ -83,6 +85,16 @@ impl WakeList {
         self.woken = 0;
         self.len = 0;
     }
+
+    /// [`Self::wake_all`] for a loop that must finish its work even if a
+    /// waker panics: every gathered waker is woken, the first panic is kept
+    /// in `panic` (for [`DeferredPanic::resume`] once the loop is done) and
+    /// later ones are dropped, so none unwinds out of here.
+    pub(crate) fn wake_all_deferring(&mut self, panic: &mut DeferredPanic) {
+        // Each panic moves `woken` past the waker that raised it, so this
+        // ends: the next round goes on with the waker after it.
+        while panic.catch(|| self.wake_all()).is_none() {}
+    }
 }
 
 impl Drop for WakeList {
@@ -90,6 +102,39 @@ impl Drop for WakeList {
         // Wakers gathered and not woken (a panic in between) must still be
         // woken, or their tasks would hang.
         self.wake_all();
+    }
+}
+
+/// A panic caught in a loop that wakes batches, held until the loop has
+/// woken everybody it owes a wake-up, then resumed (so the caller still sees
+/// it). Only the first panic is kept.
+///
+/// Without this, a panicking waker in one batch (user code: a foreign
+/// executor's waker may panic) would unwind out of the loop and leave the
+/// later batches unwoken, or a count half-updated, for other tasks.
+pub(crate) struct DeferredPanic(Option<Box<dyn Any + Send>>);
+
+impl DeferredPanic {
+    pub(crate) fn new() -> Self {
+        Self(None)
+    }
+
+    /// Runs `f`; `None` if it panicked (the first such panic is kept).
+    pub(crate) fn catch<R>(&mut self, f: impl FnOnce() -> R) -> Option<R> {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(value) => Some(value),
+            Err(payload) => {
+                self.0.get_or_insert(payload);
+                None
+            }
+        }
+    }
+
+    /// Resumes the kept panic, if any.
+    pub(crate) fn resume(self) {
+        if let Some(payload) = self.0 {
+            resume_unwind(payload);
+        }
     }
 }
 
@@ -109,6 +154,10 @@ pub(crate) fn complete_before<'a, S>(
 ) -> usize {
     let mut wakers = WakeList::new();
     let mut completed = 0;
+    // A waker that panics must not stop the loop: the nodes of later batches
+    // are still linked, and nothing else would complete them (an `Event`
+    // stays set, so no later `set` would). Its panic is resumed at the end.
+    let mut panic = DeferredPanic::new();
     loop {
         while completed < max && wakers.can_push() {
             match list(&mut guard).pop_front_before(limit, code) {
@@ -122,8 +171,9 @@ pub(crate) fn complete_before<'a, S>(
         // More may be left only if we stopped because the batch was full.
         let more = !wakers.can_push() && completed < max;
         drop(guard);
-        wakers.wake_all();
+        wakers.wake_all_deferring(&mut panic);
         if !more {
+            panic.resume();
             return completed;
         }
         guard = mutex.lock();
@@ -133,7 +183,7 @@ pub(crate) fn complete_before<'a, S>(
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::test_util::Counter;
+    use crate::test_util::{Counter, PanicsOnWake};
     use crate::waiters::Waiter;
 
     /// Pushes every node of `nodes` with payload = its index.
@@ -168,16 +218,6 @@ mod tests {
         while list.pop_front(0).is_some() {}
     }
 
-    /// A waker that panics when woken, after counting.
-    struct Panics(std::sync::atomic::AtomicUsize);
-
-    impl std::task::Wake for Panics {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            panic!("waker panicked");
-        }
-    }
-
     #[test]
     fn wake_list_is_reusable_and_wakes_the_rest_after_a_panic() {
         let (counter, waker) = Counter::new();
@@ -194,16 +234,16 @@ mod tests {
         assert_eq!(counter.count(), WakeList::CAPACITY + 2);
         // A panicking waker: the ones after it are still woken (by the
         // drop during unwinding), each exactly once.
-        let panics = std::sync::Arc::new(Panics(Default::default()));
+        let (panics, panicking) = PanicsOnWake::new();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut list = WakeList::new();
             list.push(waker.clone());
-            list.push(Waker::from(panics.clone()));
+            list.push(panicking.clone());
             list.push(waker.clone());
             list.wake_all();
         }));
         assert!(result.is_err());
-        assert_eq!(panics.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(panics.count(), 1);
         assert_eq!(counter.count(), WakeList::CAPACITY + 4);
     }
 }

@@ -389,8 +389,15 @@ impl Handle {
             shared.is_shutdown = true;
             shared.wheel.drain(&mut wakers, &mut released);
         }
-        drop(released);
         wake_all(&mut wakers);
+        // Dropping a fired timer's waker runs its owner's code too, which
+        // may panic: contained like a wake (see `wake_all`), and only after
+        // the pending timers were woken. Unwinding out of here would leave
+        // those unwoken (they may belong to another executor's tasks, which
+        // would wait forever) and escape the runtime's shutdown.
+        for waker in released {
+            contain(|| drop(waker));
+        }
     }
 
     // ----- counters, for metrics and tests -----
@@ -455,8 +462,18 @@ impl Shared {
 /// costs nothing unless a panic happens.
 fn wake_all(wakers: &mut Vec<Waker>) {
     for waker in wakers.drain(..) {
-        let woken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
-        drop(woken);
+        contain(|| waker.wake());
+    }
+}
+
+/// Runs user code (a waker's `wake` or `drop`) for the driver, containing
+/// a panic (see `wake_all`). The panic's payload is user code as well: if
+/// its own drop panics, it is leaked (as the I/O driver does).
+fn contain(f: impl FnOnce()) {
+    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        && let Err(again) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
+    {
+        std::mem::forget(again);
     }
 }
 

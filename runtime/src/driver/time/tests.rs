@@ -325,3 +325,47 @@ fn a_waker_whose_clone_panics_still_fires() {
     assert_eq!(handle.poll_entry(key, &waker), EntryState::Fired);
     assert_eq!(handle.entries().0, 0);
 }
+
+/// Not a model: at shutdown, a fired timer's waker (kept by its entry)
+/// whose drop panics. The timers that had not fired are still woken (their
+/// tasks, perhaps on another executor, would otherwise wait forever), and
+/// the panic does not escape the driver's shutdown.
+#[cfg(not(loom))]
+#[test]
+fn shutdown_wakes_pending_timers_when_a_released_waker_drop_panics() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::task::{RawWaker, RawWakerVTable};
+
+    static ARMED: AtomicBool = AtomicBool::new(false);
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, drop_waker);
+    fn clone(_: *const ()) -> RawWaker {
+        RawWaker::new(std::ptr::null(), &VTABLE)
+    }
+    fn noop(_: *const ()) {}
+    fn drop_waker(_: *const ()) {
+        if ARMED.swap(false, Ordering::SeqCst) {
+            panic!("deliberate: a waker drop that panics (driver::time test)");
+        }
+    }
+
+    // SAFETY: the vtable's functions ignore the data pointer (null) and
+    // only touch an atomic, so they are sound to call from any thread.
+    let bad = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };
+    let handle = Handle::new();
+    let _ = handle.register(0, &bad);
+    handle.process(); // fired: the entry keeps its waker until released
+    let (pending, waker) = counting();
+    let _ = handle.register(super::NEVER - 1, &waker);
+    ARMED.store(true, Ordering::SeqCst);
+    let shut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle.shutdown()));
+    assert!(
+        !ARMED.load(Ordering::SeqCst),
+        "the fired timer's waker was not dropped"
+    );
+    assert_eq!(
+        pending.0.load(Ordering::SeqCst),
+        1,
+        "the pending timer was not woken"
+    );
+    assert!(shut.is_ok(), "the drop's panic escaped the driver");
+}
