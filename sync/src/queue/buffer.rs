@@ -6,6 +6,10 @@ use std::collections::{BinaryHeap, VecDeque};
 /// Item storage of a queue; the only thing the three queues differ in.
 pub(crate) trait Buffer: Default {
     type Item;
+    /// True if `push` and `pop` run the items' code (`PriorityQueue`'s
+    /// `Ord`), which may panic halfway; the queue then guards them (see
+    /// `Chan::push`). The FIFO and LIFO buffers only move items.
+    const RUNS_ITEM_CODE: bool = false;
     fn push(&mut self, item: Self::Item);
     fn pop(&mut self) -> Option<Self::Item>;
     fn len(&self) -> usize;
@@ -81,6 +85,7 @@ impl<T: Ord> Default for Priority<T> {
 
 impl<T: Ord> Buffer for Priority<T> {
     type Item = T;
+    const RUNS_ITEM_CODE: bool = true;
 
     #[inline]
     fn push(&mut self, item: T) {

@@ -240,11 +240,17 @@ impl<B: Buffer> Chan<B> {
     /// it: an item not counted would let `join` return early (and make its
     /// `task_done` panic), and a getter waiting while it sits in the buffer
     /// would never be handed it. So the panic is held until after that.
+    #[inline(always)]
     fn push(st: &mut State<B>, item: B::Item) -> (Option<Waker>, DeferredPanic) {
         let mut panic = DeferredPanic::new();
-        let before = st.buf.len();
-        panic.catch(|| st.buf.push(item));
-        st.unfinished += st.buf.len() - before;
+        if B::RUNS_ITEM_CODE {
+            let before = st.buf.len();
+            panic.catch(|| st.buf.push(item));
+            st.unfinished += st.buf.len() - before;
+        } else {
+            st.buf.push(item);
+            st.unfinished += 1;
+        }
         let waker = if st.buf.len() > st.reserved_items {
             st.getters
                 .pop_front(GRANTED)
@@ -262,13 +268,15 @@ impl<B: Buffer> Chan<B> {
     /// As in [`Self::push`], a `PriorityQueue`'s `Ord` may panic in the
     /// heap's sift; the item is then lost (the heap drops it) and we return
     /// none, but the slot it freed must still go to a waiting putter.
+    #[inline(always)]
     fn pop(&self, st: &mut State<B>) -> (Option<B::Item>, Option<Waker>, DeferredPanic) {
         let mut panic = DeferredPanic::new();
-        let item = panic.catch(|| {
-            st.buf
-                .pop()
-                .expect("the caller checked the queue has an item")
-        });
+        let pop = |buf: &mut B| buf.pop().expect("the caller checked the queue has an item");
+        let item = if B::RUNS_ITEM_CODE {
+            panic.catch(|| pop(&mut st.buf))
+        } else {
+            Some(pop(&mut st.buf))
+        };
         let waker = if self.maxsize != 0 && st.buf.len() + st.reserved_slots < self.maxsize {
             st.putters
                 .pop_front(GRANTED)

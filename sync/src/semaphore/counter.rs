@@ -339,6 +339,15 @@ impl Core {
         if taken == needed {
             return Poll::Ready(());
         }
+        if taken == 0 {
+            // The common case (others queued first, or nothing available).
+            // A panic of the waker's clone in `push` loses nothing: a
+            // `QUEUED` left set over an empty list is cleared by the next
+            // release (`assign`).
+            // SAFETY: as above: `self.waiting` is the node's one list.
+            unsafe { node.push(&mut waiting, needed, cx.waker()) };
+            return Poll::Pending;
+        }
         // `push` clones the waker: user code, which may panic. The `taken`
         // permits are then in no node (this future is not queued, so its
         // drop gives nothing back): return them, or they are lost for good.
@@ -462,6 +471,24 @@ mod tests {
         }));
         assert!(polled.is_err(), "the clone's panic reaches the poller");
         drop(big);
+        assert_eq!(sem.available_permits(), 1);
+        assert!(sem.try_acquire().is_some());
+    }
+
+    /// An acquire that takes nothing and fails to queue (its waker's
+    /// `clone` panics) leaves the semaphore usable: the `QUEUED` mark it set
+    /// over an empty list is cleared by the next release.
+    #[test]
+    fn acquire_that_took_nothing_and_failed_to_queue_leaves_no_trace() {
+        let sem = Semaphore::new(0);
+        let waker = crate::test_util::clone_panics_waker();
+        let mut one = Box::pin(sem.acquire());
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = poll(one.as_mut(), &waker);
+        }));
+        assert!(polled.is_err(), "the clone's panic reaches the poller");
+        drop(one);
+        sem.release();
         assert_eq!(sem.available_permits(), 1);
         assert!(sem.try_acquire().is_some());
     }

@@ -115,6 +115,7 @@ impl Drop for WakeList {
 pub(crate) struct DeferredPanic(Option<Box<dyn Any + Send>>);
 
 impl DeferredPanic {
+    #[inline]
     pub(crate) fn new() -> Self {
         Self(None)
     }
@@ -131,6 +132,7 @@ impl DeferredPanic {
     }
 
     /// Resumes the kept panic, if any.
+    #[inline]
     pub(crate) fn resume(self) {
         if let Some(payload) = self.0 {
             resume_unwind(payload);
