@@ -66,14 +66,7 @@ impl AcceptBackoff {
             // panic must neither cost the waiters after it their wake-up
             // (nothing else wakes them: the pause is over) nor fail this
             // task's accept. Contained, as in the reactor's dispatch.
-            if let Err(payload) =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()))
-                && let Err(again) =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
-            {
-                // The payload's own drop panicked: leak it.
-                std::mem::forget(again);
-            }
+            crate::util::contain::wake(waker);
         }
         Poll::Ready(())
     }

@@ -61,14 +61,7 @@ impl Slot {
                 // registry's broadcast) their wake-up, and fail the task
                 // that happened to drain the pipe. Contained instead, as in
                 // the reactor's dispatch: the panic hook has reported it.
-                if let Err(payload) =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()))
-                    && let Err(again) =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
-                {
-                    // The payload's own drop panicked: leak it.
-                    std::mem::forget(again);
-                }
+                crate::util::contain::wake(waker);
             }
         }
     }

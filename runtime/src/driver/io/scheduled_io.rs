@@ -60,7 +60,6 @@
 //! (on stderr, by default).
 
 use crate::loom::{AtomicUsize, Mutex, Ordering};
-use std::panic::{self, AssertUnwindSafe};
 use std::task::{Context, Poll, Waker};
 
 pub(crate) const READABLE: usize = 1 << 0;
@@ -265,7 +264,7 @@ impl WakeBatch {
         while self.len > 0 {
             self.len -= 1;
             if let Some(waker) = self.wakers[self.len].take() {
-                wake_catching_panic(waker);
+                crate::util::contain::wake(waker);
             }
         }
     }
@@ -274,17 +273,6 @@ impl WakeBatch {
 impl Drop for WakeBatch {
     fn drop(&mut self) {
         self.wake_all();
-    }
-}
-
-/// Wakes `waker`; a panic in it is caught and not re-raised (see the
-/// module docs, "A waker that panics").
-fn wake_catching_panic(waker: Waker) {
-    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
-        // Dropping the payload runs its destructor, user code too.
-        if let Err(again) = panic::catch_unwind(AssertUnwindSafe(|| drop(payload))) {
-            std::mem::forget(again);
-        }
     }
 }
 

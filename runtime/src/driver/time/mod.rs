@@ -396,7 +396,7 @@ impl Handle {
         // those unwoken (they may belong to another executor's tasks, which
         // would wait forever) and escape the runtime's shutdown.
         for waker in released {
-            contain(|| drop(waker));
+            crate::util::contain::contain(|| drop(waker));
         }
     }
 
@@ -462,18 +462,7 @@ impl Shared {
 /// costs nothing unless a panic happens.
 fn wake_all(wakers: &mut Vec<Waker>) {
     for waker in wakers.drain(..) {
-        contain(|| waker.wake());
-    }
-}
-
-/// Runs user code (a waker's `wake` or `drop`) for the driver, containing
-/// a panic (see `wake_all`). The panic's payload is user code as well: if
-/// its own drop panics, it is leaked (as the I/O driver does).
-fn contain(f: impl FnOnce()) {
-    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        && let Err(again) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(payload)))
-    {
-        std::mem::forget(again);
+        crate::util::contain::wake(waker);
     }
 }
 
