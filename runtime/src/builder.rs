@@ -186,7 +186,10 @@ impl Builder {
     }
 
     /// The most threads the blocking pool (`spawn_blocking`) may run at once
-    /// (default 512). Work beyond it waits in a queue.
+    /// (default 512). Work beyond it waits in a queue. (A thread that is
+    /// exiting and running its [`on_thread_stop`](Self::on_thread_stop)
+    /// hook no longer counts: work spawned meanwhile may start a new thread,
+    /// so for the length of a hook there can be one more thread than this.)
     ///
     /// # Panics
     /// If `n` is 0.
