@@ -82,5 +82,5 @@ pub(crate) fn clock_now() -> std::time::Instant {
     std::time::Instant::now()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests;
