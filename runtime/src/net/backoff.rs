@@ -134,7 +134,17 @@ impl AcceptBackoff {
                     state.next
                 };
                 state.next = (pause * 2).min(MAX);
-                state.pause = Some(crate::time::sleep(pause));
+                let replaced = state.pause.replace(crate::time::sleep(pause));
+                drop(state);
+                if replaced.is_some() {
+                    // Tasks waiting in the pause just replaced (a task that
+                    // was already past it failed its own accept) would be
+                    // woken by that pause's timer, which is gone with it,
+                    // and the new one is not registered with the timer
+                    // until it is polled: wake them to wait in the new one.
+                    drop(replaced);
+                    self.waiters.wake_all();
+                }
             }
             Err(_) => {}
         }
@@ -213,6 +223,36 @@ mod tests {
                 count.0.load(Ordering::SeqCst),
                 1,
                 "the other waiter was not woken"
+            );
+        });
+    }
+
+    /// A task waits in a pause; an accept that was already past the pause
+    /// fails too and starts a new pause, replacing the first. The waiting
+    /// task must still be woken: the first pause's timer went with it, and
+    /// the new pause, never polled, was registered with no timer.
+    #[test]
+    fn a_waiter_of_a_replaced_pause_is_woken() {
+        let rt = crate::Builder::current_thread()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let backoff = AcceptBackoff::default();
+            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            let count = Arc::new(Count(AtomicUsize::new(0)));
+            let waker = Waker::from(count.clone());
+            assert!(
+                backoff
+                    .poll_ready(&mut Context::from_waker(&waker))
+                    .is_pending()
+            );
+            // Another task's accept, started before the pause, fails.
+            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            crate::time::sleep(MAX * 2).await;
+            assert!(
+                count.0.load(Ordering::SeqCst) >= 1,
+                "the task waiting in the replaced pause was never woken"
             );
         });
     }
