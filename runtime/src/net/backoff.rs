@@ -8,13 +8,20 @@
 //! accept first sleeps: 5 ms, doubling with each consecutive failure up to
 //! 1 s, and back to nothing after a success. Every task waiting in `accept`
 //! on that listener is woken when the pause ends.
+//!
+//! The pause is one `Sleep`, which keeps one waker: not the waker of the
+//! task that polled it last (that task's `accept` may be cancelled, and
+//! then nobody would poll the pause again to wake the others: they would
+//! wait forever), but [`Waiters`] as a waker, which wakes every task
+//! waiting in the pause.
 
 use crate::loom::Mutex;
 use crate::time::Sleep;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 const FIRST: Duration = Duration::from_millis(5);
@@ -24,16 +31,54 @@ const MAX: Duration = Duration::from_secs(1);
 #[derive(Default)]
 pub(crate) struct AcceptBackoff {
     state: Mutex<State>,
+    /// The tasks waiting for the pause to end; as a waker, what the
+    /// pause's `Sleep` wakes.
+    waiters: Arc<Waiters>,
 }
 
 #[derive(Default)]
 struct State {
     /// The pause under way, if any.
     pause: Option<Sleep>,
-    /// Other tasks waiting for the pause to end.
-    waiters: Vec<Waker>,
     /// The next pause's length (zero: no failure since the last success).
     next: Duration,
+}
+
+/// The wakers of the tasks waiting for the pause to end, woken all at once
+/// by the pause's `Sleep` (from the timer driver) or by the first task that
+/// sees the pause over.
+#[derive(Default)]
+struct Waiters(Mutex<Vec<Waker>>);
+
+impl Waiters {
+    fn register(&self, waker: &Waker) {
+        let mut waiters = self.0.lock();
+        if !waiters.iter().any(|w| w.will_wake(waker)) {
+            waiters.push(waker.clone());
+        }
+    }
+
+    fn wake_all(&self) {
+        let waiters = std::mem::take(&mut *self.0.lock());
+        for waker in waiters {
+            // Another task's waker (a foreign executor's may panic): its
+            // panic must neither cost the waiters after it their wake-up
+            // (nothing else wakes them: the pause is over) nor fail the
+            // task or the timer driver running this. Contained, as in the
+            // reactor's dispatch.
+            crate::util::contain::wake(waker);
+        }
+    }
+}
+
+impl Wake for Waiters {
+    fn wake(self: Arc<Self>) {
+        self.wake_all();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wake_all();
+    }
 }
 
 /// Errors that mean "out of a resource, try again later", not "this
@@ -52,22 +97,22 @@ impl AcceptBackoff {
         let Some(pause) = state.pause.as_mut() else {
             return Poll::Ready(());
         };
-        if Pin::new(pause).poll(cx).is_pending() {
-            if !state.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-                state.waiters.push(cx.waker().clone());
-            }
+        // Registered before the pause is polled, so that a pause ending in
+        // between still finds this task. The pause is polled with the
+        // waiters' waker, not ours: with ours it would wake only the task
+        // that polled it last, and if that task's accept was cancelled the
+        // other waiters would never be woken (see the module docs).
+        self.waiters.register(cx.waker());
+        let fanout = Waker::from(self.waiters.clone());
+        if Pin::new(pause)
+            .poll(&mut Context::from_waker(&fanout))
+            .is_pending()
+        {
             return Poll::Pending;
         }
         state.pause = None;
-        let waiters = std::mem::take(&mut state.waiters);
         drop(state);
-        for waker in waiters {
-            // Another task's waker (a foreign executor's may panic): its
-            // panic must neither cost the waiters after it their wake-up
-            // (nothing else wakes them: the pause is over) nor fail this
-            // task's accept. Contained, as in the reactor's dispatch.
-            crate::util::contain::wake(waker);
-        }
+        self.waiters.wake_all();
         Poll::Ready(())
     }
 
@@ -89,7 +134,17 @@ impl AcceptBackoff {
                     state.next
                 };
                 state.next = (pause * 2).min(MAX);
-                state.pause = Some(crate::time::sleep(pause));
+                let replaced = state.pause.replace(crate::time::sleep(pause));
+                drop(state);
+                if replaced.is_some() {
+                    // Tasks waiting in the pause just replaced (a task that
+                    // was already past it failed its own accept) would be
+                    // woken by that pause's timer, which is gone with it,
+                    // and the new one is not registered with the timer
+                    // until it is polled: wake them to wait in the new one.
+                    drop(replaced);
+                    self.waiters.wake_all();
+                }
             }
             Err(_) => {}
         }
@@ -154,7 +209,6 @@ mod tests {
                     .is_pending()
             );
             crate::time::sleep(FIRST * 2).await;
-            let before = count.0.load(Ordering::SeqCst);
             let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 backoff.poll_ready(&mut Context::from_waker(Waker::noop()))
             }));
@@ -162,10 +216,76 @@ mod tests {
                 matches!(ended, Ok(Poll::Ready(()))),
                 "the waker's panic reached the poller"
             );
+            // Woken once: by the pause's end (the timer driver), past the
+            // panicking waker; the poll that saw the pause over had nobody
+            // left to wake.
             assert_eq!(
                 count.0.load(Ordering::SeqCst),
-                before + 1,
+                1,
                 "the other waiter was not woken"
+            );
+        });
+    }
+
+    /// A task waits in a pause; an accept that was already past the pause
+    /// fails too and starts a new pause, replacing the first. The waiting
+    /// task must still be woken: the first pause's timer went with it, and
+    /// the new pause, never polled, was registered with no timer.
+    #[test]
+    fn a_waiter_of_a_replaced_pause_is_woken() {
+        let rt = crate::Builder::current_thread()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let backoff = AcceptBackoff::default();
+            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            let count = Arc::new(Count(AtomicUsize::new(0)));
+            let waker = Waker::from(count.clone());
+            assert!(
+                backoff
+                    .poll_ready(&mut Context::from_waker(&waker))
+                    .is_pending()
+            );
+            // Another task's accept, started before the pause, fails.
+            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            crate::time::sleep(MAX * 2).await;
+            assert!(
+                count.0.load(Ordering::SeqCst) >= 1,
+                "the task waiting in the replaced pause was never woken"
+            );
+        });
+    }
+
+    /// Two tasks wait in the pause; the one that polled it last gives up
+    /// (its accept is cancelled) and never polls again. The pause's end
+    /// must still wake the other: it used to wake only the last poller's
+    /// waker, and the other task waited forever.
+    #[test]
+    fn the_pause_wakes_every_waiter_when_the_last_poller_is_gone() {
+        let rt = crate::Builder::current_thread()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let backoff = AcceptBackoff::default();
+            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            let first = Arc::new(Count(AtomicUsize::new(0)));
+            let last = Arc::new(Count(AtomicUsize::new(0)));
+            for count in [&first, &last] {
+                let waker = Waker::from(count.clone());
+                assert!(
+                    backoff
+                        .poll_ready(&mut Context::from_waker(&waker))
+                        .is_pending()
+                );
+            }
+            // `last` is cancelled: nobody polls the backoff again.
+            crate::time::sleep(FIRST * 2).await;
+            assert_eq!(
+                first.0.load(Ordering::SeqCst),
+                1,
+                "the pause ended and the remaining waiter was not woken"
             );
         });
     }

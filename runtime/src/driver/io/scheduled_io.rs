@@ -378,10 +378,17 @@ impl ScheduledIo {
     /// An operation got `WouldBlock`: forget the readiness it was based on,
     /// unless a newer edge arrived since.
     pub(crate) fn clear_readiness(&self, event: ReadyEvent, direction: Direction) {
-        // Closed, error and shutdown states are final: never cleared.
+        // Closed and shutdown states are final: never cleared. An error is
+        // not: a socket reports a pending error (`SO_ERROR`) to the next
+        // operation instead of `WouldBlock`, which clears it, so an
+        // operation that got `WouldBlock` has seen that no error is
+        // pending any more (a UDP socket's ICMP error, reported once by
+        // `recv`). Kept, `ERROR` would make every later operation in both
+        // directions ready at once: a retry loop of `WouldBlock`s, a
+        // `readable()` that never waits.
         let clear = match direction {
-            Direction::Read => READABLE,
-            Direction::Write => WRITABLE,
+            Direction::Read => READABLE | ERROR,
+            Direction::Write => WRITABLE | ERROR,
         };
         let _ = self
             .readiness
