@@ -107,6 +107,8 @@ mod spawn;
 pub mod stream;
 mod sys;
 pub mod task;
+#[cfg(all(test, not(loom)))]
+mod test_util;
 pub mod time;
 mod trace;
 mod util;

@@ -211,7 +211,7 @@ impl fmt::Debug for EventWait<'_> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::test_util::{Counter, PanicsOnWake, poll};
+    use crate::test_util::{Counter, poll};
 
     /// A waker that panics in the first batch of a `set` does not cost the
     /// waiters of later batches their wake-up (the event stays set, so no
@@ -220,7 +220,7 @@ mod tests {
     fn set_wakes_every_batch_when_a_waker_panics() {
         let event = Event::new();
         let (counter, waker) = Counter::new();
-        let (panics, panicking) = PanicsOnWake::new();
+        let (panics, panicking) = Counter::panicking();
         let mut first = Box::pin(event.wait());
         assert!(poll(first.as_mut(), &panicking).is_pending());
         let mut waits: Vec<_> = (0..70).map(|_| Box::pin(event.wait())).collect();

@@ -6,49 +6,47 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
-/// A waker that counts its wake-ups.
-pub(crate) struct Counter(AtomicUsize);
+/// A waker that counts its wake-ups (and, made by
+/// [`panicking`](Self::panicking), then panics: a foreign executor's waker
+/// may).
+pub(crate) struct Counter {
+    count: AtomicUsize,
+    panics: bool,
+}
 
 impl Counter {
     pub(crate) fn new() -> (Arc<Self>, Waker) {
-        let counter = Arc::new(Self(AtomicUsize::new(0)));
+        Self::make(false)
+    }
+
+    pub(crate) fn panicking() -> (Arc<Self>, Waker) {
+        Self::make(true)
+    }
+
+    fn make(panics: bool) -> (Arc<Self>, Waker) {
+        let counter = Arc::new(Self {
+            count: AtomicUsize::new(0),
+            panics,
+        });
         (counter.clone(), Waker::from(counter))
     }
 
     pub(crate) fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
+        self.count.load(Ordering::SeqCst)
     }
 }
 
 impl Wake for Counter {
     fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+        self.count.fetch_add(1, Ordering::SeqCst);
+        if self.panics {
+            panic!("waker panicked");
+        }
     }
 }
 
 pub(crate) fn poll<F: Future + ?Sized>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
     future.poll(&mut Context::from_waker(waker))
-}
-
-/// A waker whose `wake` counts, then panics (a foreign executor's waker may).
-pub(crate) struct PanicsOnWake(AtomicUsize);
-
-impl PanicsOnWake {
-    pub(crate) fn new() -> (Arc<Self>, Waker) {
-        let this = Arc::new(Self(AtomicUsize::new(0)));
-        (this.clone(), Waker::from(this))
-    }
-
-    pub(crate) fn count(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-impl Wake for PanicsOnWake {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        panic!("waker panicked");
-    }
 }
 
 /// A waker whose `clone` panics (a foreign executor's waker may); waking or

@@ -5,13 +5,10 @@
 #![cfg(not(miri))]
 
 use runtime::net::UdpSocket;
-use std::future::Future;
 use std::io;
 use std::pin::pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Wake, Waker};
-use tests::current;
+use std::task::Waker;
+use tests::{CountingWaker, current, poll_once};
 
 /// A connected UDP socket whose peer port is closed, after the receive
 /// that reported the ICMP error (`ECONNREFUSED`).
@@ -41,22 +38,12 @@ fn would_block_after_a_reported_error_makes_readable_wait() {
         let err = socket.try_recv(&mut buf).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
         let mut readable = pin!(socket.readable());
-        let polled = readable
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()));
+        let polled = poll_once(readable.as_mut(), Waker::noop());
         assert!(
             polled.is_pending(),
             "readable() is ready with nothing to read and no error pending: {polled:?}"
         );
     });
-}
-
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
 }
 
 /// After the error, a receive waits for a datagram: its poll returns
@@ -70,13 +57,12 @@ fn recv_after_a_reported_error_waits_for_the_next_datagram() {
         let socket = socket_after_refusal().await;
         let mut buf = [0u8; 16];
         {
-            let count = Arc::new(Count(AtomicUsize::new(0)));
-            let waker = Waker::from(count.clone());
+            let (count, waker) = CountingWaker::new();
             let mut recv = pin!(socket.recv(&mut buf));
-            let polled = recv.as_mut().poll(&mut Context::from_waker(&waker));
+            let polled = poll_once(recv.as_mut(), &waker);
             assert!(polled.is_pending(), "{polled:?}");
             assert_eq!(
-                count.0.load(Ordering::SeqCst),
+                count.count(),
                 0,
                 "recv woke its own task with nothing to receive (a busy loop)"
             );

@@ -164,22 +164,30 @@ impl std::fmt::Debug for AcceptBackoff {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::Wake;
+    use crate::test_util::WakeCount;
 
-    struct Count(AtomicUsize);
-    impl Wake for Count {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
+    /// Runs `test` on a paused current_thread runtime (sleeps there move
+    /// the clock at once).
+    fn paused(test: impl Future<Output = ()>) {
+        let rt = crate::Builder::current_thread()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(test);
     }
 
-    struct Panics;
-    impl Wake for Panics {
-        fn wake(self: Arc<Self>) {
-            panic!("deliberate: an accept waiter's waker that panics (backoff test)");
-        }
+    /// An accept failed with `EMFILE`: the backoff pauses.
+    fn emfile(backoff: &AcceptBackoff) {
+        backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+    }
+
+    /// A task's accept waits in the pause.
+    fn wait(backoff: &AcceptBackoff, waker: &Waker) {
+        assert!(
+            backoff
+                .poll_ready(&mut Context::from_waker(waker))
+                .is_pending()
+        );
     }
 
     /// The pause ends with two tasks waiting in `accept`, the first with a
@@ -188,26 +196,13 @@ mod tests {
     /// that saw the pause end.
     #[test]
     fn a_waiter_whose_waker_panics_costs_the_others_nothing() {
-        let rt = crate::Builder::current_thread()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        paused(async {
             let backoff = AcceptBackoff::default();
-            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
-            let bad = Waker::from(Arc::new(Panics));
-            let count = Arc::new(Count(AtomicUsize::new(0)));
-            let good = Waker::from(count.clone());
-            assert!(
-                backoff
-                    .poll_ready(&mut Context::from_waker(&bad))
-                    .is_pending()
-            );
-            assert!(
-                backoff
-                    .poll_ready(&mut Context::from_waker(&good))
-                    .is_pending()
-            );
+            emfile(&backoff);
+            let (_, bad) = WakeCount::panicking();
+            let (count, good) = WakeCount::new();
+            wait(&backoff, &bad);
+            wait(&backoff, &good);
             crate::time::sleep(FIRST * 2).await;
             let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 backoff.poll_ready(&mut Context::from_waker(Waker::noop()))
@@ -219,11 +214,7 @@ mod tests {
             // Woken once: by the pause's end (the timer driver), past the
             // panicking waker; the poll that saw the pause over had nobody
             // left to wake.
-            assert_eq!(
-                count.0.load(Ordering::SeqCst),
-                1,
-                "the other waiter was not woken"
-            );
+            assert_eq!(count.count(), 1, "the other waiter was not woken");
         });
     }
 
@@ -233,25 +224,16 @@ mod tests {
     /// the new pause, never polled, was registered with no timer.
     #[test]
     fn a_waiter_of_a_replaced_pause_is_woken() {
-        let rt = crate::Builder::current_thread()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        paused(async {
             let backoff = AcceptBackoff::default();
-            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
-            let count = Arc::new(Count(AtomicUsize::new(0)));
-            let waker = Waker::from(count.clone());
-            assert!(
-                backoff
-                    .poll_ready(&mut Context::from_waker(&waker))
-                    .is_pending()
-            );
+            emfile(&backoff);
+            let (count, waker) = WakeCount::new();
+            wait(&backoff, &waker);
             // Another task's accept, started before the pause, fails.
-            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
+            emfile(&backoff);
             crate::time::sleep(MAX * 2).await;
             assert!(
-                count.0.load(Ordering::SeqCst) >= 1,
+                count.count() >= 1,
                 "the task waiting in the replaced pause was never woken"
             );
         });
@@ -263,27 +245,17 @@ mod tests {
     /// waker, and the other task waited forever.
     #[test]
     fn the_pause_wakes_every_waiter_when_the_last_poller_is_gone() {
-        let rt = crate::Builder::current_thread()
-            .start_paused(true)
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        paused(async {
             let backoff = AcceptBackoff::default();
-            backoff.observe::<()>(&Err(io::Error::from_raw_os_error(libc::EMFILE)));
-            let first = Arc::new(Count(AtomicUsize::new(0)));
-            let last = Arc::new(Count(AtomicUsize::new(0)));
-            for count in [&first, &last] {
-                let waker = Waker::from(count.clone());
-                assert!(
-                    backoff
-                        .poll_ready(&mut Context::from_waker(&waker))
-                        .is_pending()
-                );
-            }
+            emfile(&backoff);
+            let (first, first_waker) = WakeCount::new();
+            let (_last, last_waker) = WakeCount::new();
+            wait(&backoff, &first_waker);
+            wait(&backoff, &last_waker);
             // `last` is cancelled: nobody polls the backoff again.
             crate::time::sleep(FIRST * 2).await;
             assert_eq!(
-                first.0.load(Ordering::SeqCst),
+                first.count(),
                 1,
                 "the pause ended and the remaining waiter was not woken"
             );

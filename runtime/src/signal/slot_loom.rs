@@ -83,31 +83,18 @@ fn loom_a_delivery_racing_a_drain_is_counted_once() {
 #[cfg(not(loom))]
 #[test]
 fn a_panicking_receiver_waker_is_contained() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::{Wake, Waker};
-
-    struct Count(AtomicUsize);
-    impl Wake for Count {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    struct Panics;
-    impl Wake for Panics {
-        fn wake(self: std::sync::Arc<Self>) {
-            panic!("deliberate: a receiver's waker that panics (signal::slot test)");
-        }
-    }
+    use crate::test_util::WakeCount;
 
     let slot = Slot::default();
-    let count = std::sync::Arc::new(Count(AtomicUsize::new(0)));
-    slot.register(0, &Waker::from(std::sync::Arc::new(Panics)));
+    let (_, panicking) = WakeCount::panicking();
+    let (count, waker) = WakeCount::new();
+    slot.register(0, &panicking);
     for id in 1..=8 {
-        slot.register(id, &Waker::from(count.clone()));
+        slot.register(id, &waker);
     }
     slot.deliver();
     let broadcast = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| slot.broadcast()));
     assert!(broadcast.is_ok(), "the waker's panic escaped the broadcast");
-    assert_eq!(count.0.load(Ordering::SeqCst), 8);
+    assert_eq!(count.count(), 8);
     assert_eq!(slot.generation(), 1);
 }

@@ -313,7 +313,7 @@ impl Sleep {
     }
 
     /// True while the timer is registered in the wheel (for tests).
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn is_registered(&self) -> bool {
         matches!(self.state, State::Registered(_))
     }

@@ -29,17 +29,7 @@ pub(crate) fn wake(waker: Waker) {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::{Wake, Waker};
-
-    struct Panics(AtomicUsize);
-    impl Wake for Panics {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            panic!("deliberate: a waker that panics (contain test)");
-        }
-    }
+    use crate::test_util::WakeCount;
 
     struct PanicsOnDrop;
     impl Drop for PanicsOnDrop {
@@ -50,9 +40,9 @@ mod tests {
 
     #[test]
     fn a_panicking_waker_is_woken_and_contained() {
-        let waker = Arc::new(Panics(AtomicUsize::new(0)));
-        super::wake(Waker::from(waker.clone()));
-        assert_eq!(waker.0.load(Ordering::SeqCst), 1);
+        let (count, waker) = WakeCount::panicking();
+        super::wake(waker);
+        assert_eq!(count.count(), 1);
     }
 
     #[test]

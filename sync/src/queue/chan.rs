@@ -287,6 +287,27 @@ impl<B: Buffer> Chan<B> {
         (item, waker, panic)
     }
 
+    /// A waiter that was granted a reservation (an item for a getter, a
+    /// slot for a putter) was dropped: the reservation goes to the next
+    /// waiter on its line, or is given up. `line` picks the waiters and
+    /// their reservation count. (An immediate shutdown may have voided the
+    /// reservations already: then there is nothing to pass on.)
+    fn pass_on(
+        mut st: MutexGuard<'_, State<B>>,
+        line: impl FnOnce(&mut State<B>) -> (&mut WaiterList, &mut usize),
+    ) {
+        let (waiters, reserved) = line(&mut st);
+        if *reserved == 0 {
+            return;
+        }
+        let next = waiters.pop_front(GRANTED);
+        if next.is_none() {
+            *reserved -= 1;
+        }
+        drop(st);
+        wake(next);
+    }
+
     /// Takes a dropped future's node out of `list`, and returns the locked
     /// state with the completion code if it had been completed instead (so
     /// the caller can pass a reservation on).
@@ -344,18 +365,13 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
 
     fn cancel_get(&self, node: Pin<&mut WaitNode>) {
         // SAFETY: a getter's node is only used with `getters` (`ChanOps`).
-        let Some((mut st, code)) = (unsafe { self.cancel(node, |s| &mut s.getters) }) else {
+        let Some((st, code)) = (unsafe { self.cancel(node, |s| &mut s.getters) }) else {
             return;
         };
-        if code == GRANTED && st.reserved_items > 0 {
+        if code == GRANTED {
             // An item was reserved for us: hand it to the next getter, or
             // make it available again.
-            let next = st.getters.pop_front(GRANTED);
-            if next.is_none() {
-                st.reserved_items -= 1;
-            }
-            drop(st);
-            wake(next);
+            Self::pass_on(st, |s| (&mut s.getters, &mut s.reserved_items));
         }
     }
 
@@ -395,16 +411,11 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
 
     fn cancel_put(&self, node: Pin<&mut WaitNode>) {
         // SAFETY: a putter's node is only used with `putters` (`ChanOps`).
-        let Some((mut st, code)) = (unsafe { self.cancel(node, |s| &mut s.putters) }) else {
+        let Some((st, code)) = (unsafe { self.cancel(node, |s| &mut s.putters) }) else {
             return;
         };
-        if code == GRANTED && st.reserved_slots > 0 {
-            let next = st.putters.pop_front(GRANTED);
-            if next.is_none() {
-                st.reserved_slots -= 1;
-            }
-            drop(st);
-            wake(next);
+        if code == GRANTED {
+            Self::pass_on(st, |s| (&mut s.putters, &mut s.reserved_slots));
         }
     }
 
@@ -438,7 +449,7 @@ impl<B: Buffer> ChanOps<B::Item> for Chan<B> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use crate::test_util::{Counter, PanicsOnWake, poll};
+    use crate::test_util::{Counter, poll};
     use crate::{PriorityQueue, Queue, QueueShutDown};
     use std::sync::atomic::AtomicBool;
     use std::sync::atomic::Ordering::SeqCst;
@@ -495,7 +506,7 @@ mod tests {
         let queue = Queue::new(1);
         queue.put_nowait(1).unwrap();
         let (counter, waker) = Counter::new();
-        let (panics, panicking) = PanicsOnWake::new();
+        let (panics, panicking) = Counter::panicking();
         let mut join = Box::pin(queue.join());
         assert!(poll(join.as_mut(), &panicking).is_pending());
         let mut put = Box::pin(queue.put(2));

@@ -398,7 +398,7 @@ impl Core {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use crate::Semaphore;
-    use crate::test_util::{Counter, PanicsOnWake, poll};
+    use crate::test_util::{Counter, poll};
     use std::sync::Arc;
     use std::task::Poll;
 
@@ -436,7 +436,7 @@ mod tests {
     fn release_finishes_assigning_when_a_waker_panics() {
         let sem = Semaphore::new(0);
         let (counter, waker) = Counter::new();
-        let (panics, panicking) = PanicsOnWake::new();
+        let (panics, panicking) = Counter::panicking();
         let mut first = Box::pin(sem.acquire());
         assert!(poll(first.as_mut(), &panicking).is_pending());
         let mut rest: Vec<_> = (0..40).map(|_| Box::pin(sem.acquire())).collect();

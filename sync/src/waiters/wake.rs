@@ -185,7 +185,7 @@ pub(crate) fn complete_before<'a, S>(
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use crate::test_util::{Counter, PanicsOnWake};
+    use crate::test_util::Counter;
     use crate::waiters::Waiter;
 
     /// Pushes every node of `nodes` with payload = its index.
@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(counter.count(), WakeList::CAPACITY + 2);
         // A panicking waker: the ones after it are still woken (by the
         // drop during unwinding), each exactly once.
-        let (panics, panicking) = PanicsOnWake::new();
+        let (panics, panicking) = Counter::panicking();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut list = WakeList::new();
             list.push(waker.clone());

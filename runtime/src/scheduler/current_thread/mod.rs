@@ -49,11 +49,11 @@ pub(crate) struct Handle {
 }
 
 struct Shared {
-    remote: Mutex<VecDeque<Notified<Arc<Handle>>>>,
+    /// Tasks scheduled from other threads; `None` once shutdown released
+    /// the queue: a later push drops its task instead (see
+    /// `schedule_task`).
+    remote: Mutex<Option<VecDeque<Notified<Arc<Handle>>>>>,
     remote_len: AtomicUsize,
-    /// Set, under the `remote` lock, once shutdown released the remote
-    /// queue: a later push drops its task instead (see `schedule_task`).
-    remote_closed: AtomicBool,
     /// `block_on`'s own future was woken.
     woken: AtomicBool,
     /// The driving thread is blocked in the driver.
@@ -72,9 +72,8 @@ impl Handle {
         Arc::new(Handle {
             common: Common::new(driver_handle, blocking, config, debug, 1),
             shared: Shared {
-                remote: Mutex::new(VecDeque::new()),
+                remote: Mutex::new(Some(VecDeque::new())),
                 remote_len: AtomicUsize::new(0),
-                remote_closed: AtomicBool::new(false),
                 woken: AtomicBool::new(false),
                 parked: AtomicBool::new(false),
                 polls: crate::loom::AtomicU64::new(0),
@@ -200,20 +199,20 @@ impl Handle {
             // and release the queues in between. A reference pushed after
             // that release was never dropped, and as the task's cell holds
             // this `Handle`, which holds the queue, the cell, the handle and
-            // the driver (its descriptors) leaked in a cycle. The flag is
-            // set under this lock by `release_queues`, which runs once the
+            // the driver (its descriptors) leaked in a cycle. The queue is
+            // taken under this lock by `release_queues`, which runs once the
             // runtime is closed; a task pushed after it is one shutdown
             // cancels (or leaks, for `spawn_local` tasks shut down from
             // another thread) through the owned list, so only this
             // reference is ours to drop (model:
             // `loom_remote_spawn_races_with_shutdown`).
-            if self.shared.remote_closed.load(Ordering::Relaxed) {
+            let Some(queue) = remote.as_mut() else {
                 drop(remote);
                 drop(task);
                 return;
-            }
-            remote.push_back(task);
-            self.shared.remote_len.store(remote.len(), Ordering::SeqCst);
+            };
+            queue.push_back(task);
+            self.shared.remote_len.store(queue.len(), Ordering::SeqCst);
             drop(remote);
             self.unpark_if_parked();
         }
@@ -224,10 +223,9 @@ impl Handle {
             return None;
         }
         let mut remote = self.shared.remote.lock();
-        let task = remote.pop_front();
-        self.shared
-            .remote_len
-            .store(remote.len(), Ordering::Release);
+        let queue = remote.as_mut()?;
+        let task = queue.pop_front();
+        self.shared.remote_len.store(queue.len(), Ordering::Release);
         task
     }
 
@@ -288,13 +286,12 @@ impl Handle {
 
     fn release_queues(&self, mut core: Box<Core>) -> Box<Core> {
         core.drain();
-        // Closed under the lock, so that no push lands after this drain
+        // Taken under the lock, so that no push lands after this drain
         // (see `schedule_task`); the references are dropped unlocked.
         let remote = {
             let mut remote = self.shared.remote.lock();
-            self.shared.remote_closed.store(true, Ordering::Relaxed);
             self.shared.remote_len.store(0, Ordering::Release);
-            std::mem::take(&mut *remote)
+            remote.take()
         };
         drop(remote);
         core.shutdown_driver(&self.common.driver);
